@@ -1,0 +1,1 @@
+"""Altair charts: tidy DataFrame in, `alt.Chart` out. No Streamlit here."""

@@ -1,0 +1,28 @@
+"""Home: what initviz is and where to start."""
+
+import streamlit as st
+
+st.title("initviz: see why weight initialization matters")
+st.markdown(
+    """
+A deep network starts from random weights, and *which* random weights decides whether it learns.
+Too small and the signal fades layer by layer; too large and it explodes or saturates; all zeros
+and every unit learns the same thing. The right scale depends on the layer's fan-in and fan-out
+and on the activation: that is what Glorot/Xavier, He/Kaiming and LeCun initialization compute.
+"""
+)
+cols = st.columns(4)
+cards = [
+    ("pages/distributions.py", "📊 Distributions",
+     "Sample weight matrices and compare them with the theoretical density and bounds."),
+    ("pages/propagation.py", "🌊 Propagation",
+     "Watch activations and gradients vanish or explode through a deep net."),
+    ("pages/training.py", "🏋️ Training",
+     "Train the same small net from different initializations and compare the curves."),
+    ("pages/theory.py", "📐 Theory",
+     "Formulas, gains, framework defaults and the naming traps."),
+]
+for col, (page, title, text) in zip(cols, cards):
+    with col, st.container(border=True):
+        st.page_link(page, label=title)
+        st.caption(text)

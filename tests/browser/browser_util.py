@@ -1,0 +1,35 @@
+"""Helpers for browser tests: wait for the app, screenshot it, check it shows no exception."""
+
+import time
+from pathlib import Path
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def wait_idle(page, timeout=60_000):
+    """Wait until the script has run to the end (no running indicator for a moment)."""
+    page.wait_for_selector("[data-testid='stMain']", timeout=timeout)
+    deadline = time.time() + timeout / 1000
+    quiet_since = None
+    while time.time() < deadline:
+        running = page.locator("[data-testid='stStatusWidget']").count() > 0
+        if running:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.time()
+        elif time.time() - quiet_since > 1.0:
+            return
+        time.sleep(0.2)
+    raise TimeoutError("the app kept running")
+
+
+def screenshot(page, name):
+    """Save a full-page screenshot to docs/screenshots/NAME.png and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def assert_no_exception(page):
+    assert page.locator("[data-testid='stException']").count() == 0, page.inner_text("body")[:2000]
