@@ -35,5 +35,6 @@ def check_float(name, value, low=-math.inf, high=math.inf):
 def check_choice(name, value, choices):
     """Return `value` if it is one of `choices`, else raise InputError listing them."""
     if value not in choices:
-        raise InputError(f"Unknown {name} {value!r}; choose one of: {', '.join(map(str, choices))}.")
+        allowed = ", ".join(map(str, choices))
+        raise InputError(f"Unknown {name} {value!r}; choose one of: {allowed}.")
     return value

@@ -191,8 +191,8 @@ class Spec:
         """Canonical text of the spec, e.g. ``random_normal(stddev=0.01)``."""
         if not self.given:
             return self.name
-        args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.given)
-        return f"{self.name}({args})"
+        args = (f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.given)
+        return f"{self.name}({', '.join(args)})"
 
     @property
     def entry(self):

@@ -44,7 +44,7 @@ class Theory:
             a, b = (self.low - self.mean) / self.scale, (self.high - self.mean) / self.scale
             return stats.truncnorm(a, b, loc=self.mean, scale=self.scale)
         if self.kind == "orthogonal" and self.n >= 2 and self.scale != 0:
-            # Each orthonormal vector is uniform on the sphere: (x + 1) / 2 ~ Beta((n-1)/2, (n-1)/2).
+            # An orthonormal vector is uniform on the sphere: (x+1)/2 ~ Beta((n-1)/2, (n-1)/2).
             half = (self.n - 1) / 2
             g = abs(self.scale)
             return stats.beta(half, half, loc=-g, scale=2 * g)
@@ -76,7 +76,7 @@ def uniform(low, high):
 
 
 def truncated_normal(mean, sigma):
-    """N(mean, sigma^2) cut at mean +- 2 sigma, as Keras, JAX and the variance-scaling presets do."""
+    """N(mean, sigma^2) cut at mean +- 2 sigma, as Keras, JAX and variance scaling do."""
     return Theory(
         "truncated_normal", mean, sigma * TRUNCATED_STD, mean - 2 * sigma, mean + 2 * sigma, sigma
     )

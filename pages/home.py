@@ -22,7 +22,7 @@ cards = [
     ("pages/theory.py", "📐 Theory",
      "Formulas, gains, framework defaults and the naming traps."),
 ]
-for col, (page, title, text) in zip(cols, cards):
+for col, (page, title, text) in zip(cols, cards, strict=True):
     with col, st.container(border=True):
         st.page_link(page, label=title)
         st.caption(text)

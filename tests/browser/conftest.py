@@ -1,7 +1,7 @@
 """Browser tests: one `streamlit run app.py` on loopback, driven by Playwright in Debian's chromium.
 
-Never `playwright install`: the browser is /usr/bin/chromium (apt package `chromium`). Without it the
-tests skip with a reason on a laptop, and fail under CI=true, where they must run.
+Never `playwright install`: the browser is /usr/bin/chromium (apt package `chromium`). Without
+it the tests skip with a reason on a laptop, and fail under CI=true, where they must run.
 """
 
 import os
