@@ -6,3 +6,17 @@ MAX_NDIM = 5                      # dense (2-D) up to 3-D conv kernels
 MAX_SPECS = 12                    # initializers compared at once
 MAX_SPEC_LENGTH = 200             # characters in one initializer spec
 MAX_SEED = 2**32 - 1
+
+# Propagation
+MAX_DEPTH = 200
+MAX_WIDTH = 1024
+MAX_PROPAGATION_SAMPLES = 2_000
+MAX_PROPAGATION_WORK = 60_000_000  # initializers * depth * width * samples
+
+# Training
+MAX_TRAIN_SAMPLES = 5_000
+MAX_HIDDEN_LAYERS = 6
+MAX_HIDDEN_WIDTH = 256
+MAX_RUNS = 60                      # initializers * seeds
+MAX_EPOCHS = 2_000
+MAX_TRAIN_WORK = 3e10              # runs * epochs * samples * (sum of layer weights), ~flops/2
