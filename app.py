@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="initviz", page_icon="🎲", layout="wide")
+st.set_page_config(page_title="initviz", page_icon=":material/casino:", layout="wide")
 
 pages = [
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/distributions.py", title="Distributions", icon="📊"),
-    st.Page("pages/propagation.py", title="Propagation", icon="🌊"),
-    st.Page("pages/training.py", title="Training", icon="🏋️"),
-    st.Page("pages/theory.py", title="Theory", icon="📐"),
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/distributions.py", title="Distributions", icon=":material/bar_chart:"),
+    st.Page("pages/propagation.py", title="Propagation", icon=":material/waves:"),
+    st.Page("pages/training.py", title="Training", icon=":material/model_training:"),
+    st.Page("pages/theory.py", title="Theory", icon=":material/functions:"),
 ]
 st.navigation(pages).run()

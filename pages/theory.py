@@ -1,0 +1,167 @@
+"""Theory: the formulas, gains, framework defaults and naming traps, to read."""
+
+import pandas as pd
+import streamlit as st
+
+import initviz as iv
+
+st.title("Theory")
+st.caption("Why the scale of random weights decides whether a deep network can learn.")
+
+st.header("One layer, one variance")
+st.markdown(
+    "For a layer $y = Wx$ with independent zero-mean weights and inputs, each output sums "
+    "$n_\\text{in}$ products, so its variance is $n_\\text{in}$ times theirs. Backpropagation "
+    "sums over $n_\\text{out}$ units the same way:"
+)
+st.latex(r"\operatorname{Var}[y] = n_\text{in}\,\operatorname{Var}[W]\,\operatorname{E}[x^2]"
+         r"\qquad \operatorname{Var}\!\left[\tfrac{\partial L}{\partial x}\right]"
+         r" = n_\text{out}\,\operatorname{Var}[W]\,\operatorname{Var}\!\left[\tfrac{\partial L}"
+         r"{\partial y}\right]")
+st.markdown(
+    "Stack $L$ layers and these factors multiply: if $n\\operatorname{Var}[W]$ is a little below "
+    "the right value the signal **vanishes** geometrically, a little above and it **explodes**. "
+    "All-equal weights (zeros, ones) are worse still: every unit in a layer computes the same "
+    "thing and receives the same gradient, so they never become different (*symmetry*)."
+)
+
+st.header("Variance scaling: Glorot, He and LeCun are one rule")
+st.markdown(
+    "Choose a scale $s$ and a fan $n$ (fan-in, fan-out or their mean) and draw weights with "
+    "variance $s/n$. For a dense layer `(fan_in, fan_out)` the fans are its sizes; for a conv "
+    "kernel `(kh, kw, in, out)` both are multiplied by the receptive field $k_h k_w$."
+)
+st.latex(r"\operatorname{Var}[W] = \frac{s}{n},\qquad "
+         r"n \in \{n_\text{in},\; n_\text{out},\; \tfrac{n_\text{in}+n_\text{out}}{2}\}")
+cols = st.columns(3)
+with cols[0]:
+    st.markdown("**uniform**: $U(-L, L)$")
+    st.latex(r"L = \sqrt{3s/n}")
+with cols[1]:
+    st.markdown("**untruncated normal**")
+    st.latex(r"\mathcal{N}\!\left(0,\; s/n\right)")
+with cols[2]:
+    st.markdown("**truncated normal** (Keras, JAX)")
+    st.latex(r"\sigma = \frac{\sqrt{s/n}}{0.87962566},\quad |W| \le 2\sigma")
+st.caption(
+    "0.8796 is the standard deviation of a standard normal cut at ±2, so the corrected "
+    "truncated normal has exactly the variance s/n, with a hard bound at 2σ ≈ 2.27·√(s/n)."
+)
+st.table(pd.DataFrame(
+    [
+        ("glorot_uniform (Xavier)", "1", "fan_avg", "√(6 / (fan_in + fan_out))", "tanh, sigmoid"),
+        ("glorot_normal", "1", "fan_avg", "std √(2 / (fan_in + fan_out))", "tanh, sigmoid"),
+        ("he_uniform (Kaiming)", "2", "fan_in", "√(6 / fan_in)", "ReLU family"),
+        ("he_normal", "2", "fan_in", "std √(2 / fan_in)", "ReLU family"),
+        ("lecun_uniform", "1", "fan_in", "√(3 / fan_in)", "SELU, linear"),
+        ("lecun_normal", "1", "fan_in", "std √(1 / fan_in)", "SELU (self-normalizing)"),
+    ],
+    columns=["initializer", "scale s", "mode", "uniform limit L / std", "made for"],
+).set_index("initializer"))
+
+st.header("Gains")
+st.markdown(
+    "PyTorch folds the activation into a *gain* $g$: `kaiming_normal_` uses std $g/\\sqrt{n}$ "
+    "and `xavier_*_` multiply their bound by $g$. These are the values of "
+    "`torch.nn.init.calculate_gain`:"
+)
+gains = [("linear / conv / sigmoid", "linear", None), ("tanh", "tanh", None),
+         ("relu", "relu", None), ("leaky_relu (slope 0.01)", "leaky_relu", None),
+         ("leaky_relu (slope 0.2)", "leaky_relu", 0.2), ("selu", "selu", None)]
+st.table(pd.DataFrame(
+    [(label, f"{iv.gain(name, param):.4f}") for label, name, param in gains],
+    columns=["nonlinearity", "gain"],
+).set_index("nonlinearity"))
+st.latex(r"g_\text{relu} = \sqrt{2},\qquad g_\text{leaky}(a) = \sqrt{\frac{2}{1+a^2}},\qquad "
+         r"g_\text{tanh} = \tfrac{5}{3},\qquad g_\text{selu} = \tfrac{3}{4}")
+st.caption(
+    "He's √2 comes from ReLU zeroing half its inputs: E[relu(z)²] = Var[z]/2, so the weights must "
+    "double the variance to keep it steady."
+)
+
+st.header("What each framework does by default")
+st.table(pd.DataFrame(
+    [
+        ("Keras Dense / Conv", "glorot_uniform", "zeros"),
+        ("PyTorch nn.Linear / ConvNd", "kaiming_uniform_(a=√5) = U(±1/√fan_in), "
+         "variance 1/(3·fan_in)", "U(±1/√fan_in)"),
+        ("Flax linen.Dense", "lecun_normal (truncated)", "zeros"),
+        ("scikit-learn MLP", "U(±√(6/(fan_in+fan_out))); factor 2 instead of 6 for logistic",
+         "same uniform as the weights"),
+    ],
+    columns=["layer", "weights", "bias"],
+).set_index("layer"))
+st.markdown(
+    "PyTorch's default is a third of LeCun's variance: fine for a shallow net, but a deep ReLU "
+    "stack built from default `nn.Linear` layers shrinks its signal unless you re-initialize "
+    "with `kaiming_normal_`."
+)
+
+st.header("Naming traps")
+st.markdown(
+    """
+- **`randn(n_in, n_out) * sqrt(1/n_in)` is LeCun normal** (untruncated), not Xavier, though
+  many tutorials call it Xavier. Xavier/Glorot averages fan-in and fan-out.
+- **Caffe's `"xavier"` filler is LeCun uniform**: U(±√(3/fan_in)).
+- **Same name, different shape**: Keras and JAX `glorot_normal`, `he_normal`, `lecun_normal` draw a
+  *truncated* normal (rescaled so the variance is right); PyTorch `xavier_normal_` and
+  `kaiming_normal_` draw a plain normal. Same variance, different tails.
+- **Keras `TruncatedNormal(stddev=σ)`** cuts at ±2σ *without* correction: its real std is 0.88σ.
+- **PyTorch `trunc_normal_(t, mean, std, a, b)`** takes *absolute* bounds `a`, `b` (default
+  ±2, not ±2·std): `trunc_normal_(w, std=0.02)` is not cut at all in practice.
+- **JAX `variance_scaling(..., distribution="normal")`** is *untruncated*, while Keras maps
+  `"normal"` to the truncated normal.
+- **Keras' string `"normal"`** means `RandomNormal(stddev=0.05)`, whatever the layer size.
+- **Framework default arguments differ**: Keras `RandomNormal` has stddev 0.05, JAX `normal()` 0.01,
+  PyTorch `normal_` 1.0. initviz uses the Keras defaults for every flavour.
+"""
+)
+
+st.header("When to use which")
+st.markdown(
+    """
+| activation | initializer | why |
+|---|---|---|
+| tanh, sigmoid, linear | Glorot / Xavier | keeps forward and backward variance balanced for a slope-1 activation |
+| ReLU, leaky ReLU, GELU, swish | He / Kaiming | compensates for the half of the signal ReLU drops |
+| SELU | LeCun normal | with mean-0 variance-1 inputs, SELU networks self-normalize |
+| deep linear or RNN | orthogonal (gain for the activation) | all singular values are 1: no direction grows or shrinks |
+| residual nets | He, with the last layer of each block scaled down or zeroed | each block starts near identity |
+
+**Biases** usually start at zero: they do not break symmetry, but the random weights already do.
+A small positive constant (e.g. 0.01) before a ReLU keeps units alive at the start; zero-mean
+random biases mostly add noise. The forget-gate bias of an LSTM is the classic exception (1.0).
+"""
+)
+
+st.header("Orthogonal, identity and mean field")
+st.latex(r"W = g\,Q,\quad Q^\top Q = I \;(\text{tall}),\qquad "
+         r"q^{l+1} = \sigma_w^2\,\operatorname{E}_{z\sim\mathcal N(0,1)}"
+         r"\!\left[\phi\!\left(\sqrt{q^l}\,z\right)^2\right] + \sigma_b^2")
+st.markdown(
+    "Orthogonal matrices preserve the norm of every vector, so a deep *linear* net trained from "
+    "them learns as fast as a shallow one (Saxe et al.). Identity does the same for square layers "
+    "and residual-style starts. The recursion on the right is the mean-field prediction of the "
+    "pre-activation variance $q^l$ drawn on the Propagation page; gradients are stable when "
+    "$\\chi_1 = \\sigma_w^2\\,\\operatorname{E}[\\phi'(\\sqrt{q^*} z)^2] = 1$: for ReLU at "
+    "$\\sigma_w^2 = 2$ (He), for tanh with no bias at $\\sigma_w^2 = 1$."
+)
+
+st.header("References")
+st.markdown(
+    """
+- Y. LeCun, L. Bottou, G. Orr, K.-R. Müller. *Efficient BackProp*. 1998.
+- X. Glorot, Y. Bengio. *Understanding the difficulty of training deep feedforward neural
+  networks*. AISTATS 2010.
+- A. Saxe, J. McClelland, S. Ganguli. *Exact solutions to the nonlinear dynamics of learning in
+  deep linear neural networks*. 2013.
+- K. He, X. Zhang, S. Ren, J. Sun. *Delving Deep into Rectifiers*. ICCV 2015.
+- D. Mishkin, J. Matas. *All you need is a good init* (LSUV). 2015.
+- G. Klambauer, T. Unterthiner, A. Mayr, S. Hochreiter. *Self-Normalizing Neural Networks*.
+  NeurIPS 2017.
+- B. Poole et al. *Exponential expressivity in deep neural networks through transient chaos*.
+  NeurIPS 2016; S. Schoenholz et al. *Deep Information Propagation*. ICLR 2017.
+- CS231n, *Neural Networks Part 2: Setting up the Data and the Loss* (the 10-layer tanh
+  experiment).
+"""
+)

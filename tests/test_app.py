@@ -1,0 +1,34 @@
+"""Every page of the app runs to the end with its defaults and shows no exception."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+
+
+def test_app_opens_on_home():
+    at = AppTest.from_file(APP).run(timeout=60)
+    assert not at.exception
+    assert "weight initialization" in at.title[0].value
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_through_the_app(page):
+    at = AppTest.from_file(APP).run(timeout=60)
+    at.switch_page(page).run(timeout=120)
+    assert not at.exception, at.exception
+    assert at.title, f"{page} shows no title"
+
+
+def test_theory_shows_formulas_gains_and_traps():
+    at = AppTest.from_file(str(ROOT / "pages/theory.py")).run(timeout=30)
+    assert not at.exception
+    assert len(at.latex) >= 5
+    gains = at.table[1].value
+    assert gains.loc["tanh", "gain"] == "1.6667" and gains.loc["relu", "gain"] == "1.4142"
+    text = " ".join(m.value for m in at.markdown)
+    assert "LeCun normal" in text and "trunc_normal_" in text
