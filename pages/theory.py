@@ -118,16 +118,21 @@ st.markdown(
 )
 
 st.header("When to use which")
+st.table(pd.DataFrame(
+    [
+        ("tanh, sigmoid, linear", "Glorot / Xavier",
+         "balances forward and backward variance for a slope-1 activation"),
+        ("ReLU, leaky ReLU, GELU, swish", "He / Kaiming", "makes up for the half ReLU drops"),
+        ("SELU", "LeCun normal", "with mean-0 variance-1 inputs, SELU nets self-normalize"),
+        ("deep linear or RNN", "orthogonal (gain for the activation)",
+         "all singular values are 1: no direction grows or shrinks"),
+        ("residual nets", "He, last layer of each block scaled down or zeroed",
+         "each block starts near identity"),
+    ],
+    columns=["activation", "initializer", "why"],
+).set_index("activation"))
 st.markdown(
     """
-| activation | initializer | why |
-|---|---|---|
-| tanh, sigmoid, linear | Glorot / Xavier | keeps forward and backward variance balanced for a slope-1 activation |
-| ReLU, leaky ReLU, GELU, swish | He / Kaiming | compensates for the half of the signal ReLU drops |
-| SELU | LeCun normal | with mean-0 variance-1 inputs, SELU networks self-normalize |
-| deep linear or RNN | orthogonal (gain for the activation) | all singular values are 1: no direction grows or shrinks |
-| residual nets | He, with the last layer of each block scaled down or zeroed | each block starts near identity |
-
 **Biases** usually start at zero: they do not break symmetry, but the random weights already do.
 A small positive constant (e.g. 0.01) before a ReLU keeps units alive at the start; zero-mean
 random biases mostly add noise. The forget-gate bias of an LSTM is the classic exception (1.0).
