@@ -1,6 +1,10 @@
 """initviz: the Streamlit entry point. Run with `streamlit run app.py`."""
 
+import logging
+
 import streamlit as st
+
+from ui.widgets import FAILURE_MESSAGE
 
 st.set_page_config(page_title="initviz", page_icon=":material/casino:", layout="wide")
 
@@ -11,4 +15,8 @@ pages = [
     st.Page("pages/training.py", title="Training", icon=":material/model_training:"),
     st.Page("pages/theory.py", title="Theory", icon=":material/functions:"),
 ]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except Exception:  # a public demo shows a friendly message, never a traceback
+    logging.getLogger("initviz").exception("A page failed")
+    st.error(FAILURE_MESSAGE, icon=":material/error:")

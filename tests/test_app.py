@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.widgets import FAILURE_MESSAGE
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
@@ -21,6 +23,7 @@ def test_every_page_runs_through_the_app(page):
     at = AppTest.from_file(APP).run(timeout=60)
     at.switch_page(page).run(timeout=120)
     assert not at.exception, at.exception
+    assert not [e for e in at.error if e.value == FAILURE_MESSAGE], "the page failed"
     assert at.title, f"{page} shows no title"
 
 

@@ -25,6 +25,9 @@ PRESETS = [
 ]
 
 FLAVOR_LABELS = {"keras": "Keras", "pytorch": "PyTorch", "jax": "JAX / Flax"}
+FAILURE_MESSAGE = (
+    "Something went wrong on this page. Try other settings or reload; the error has been logged."
+)
 
 
 def initializer_picker(default, key="init", flavor=None, label="Initializers"):
@@ -52,7 +55,7 @@ def initializer_picker(default, key="init", flavor=None, label="Initializers"):
                     f"it is in: {', '.join(FLAVOR_LABELS[f] for f in spec.entry.flavors)}."
                 )
         except iv.InputError as error:
-            st.warning(f"Skipped `{text}`: {error}")
+            st.warning(f"Skipped `{shorten(text)}`: {error}")
             continue
         if spec.label not in valid:
             valid.append(spec.label)
@@ -73,6 +76,25 @@ def flavor_picker(key="flavor"):
     )
 
 
+def shorten(text, limit=60):
+    """`text` cut to `limit` characters, for echoing user input back in a message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def int_input(label, min_value, max_value, value, key, **kwargs):
+    """An integer input bound to the URL.
+
+    It holds a float shown as an integer: Streamlit 1.67 validates a float from the URL
+    (non-finite or out of range falls back to the default) but crashes on ``?key=inf`` for an
+    int input.
+    """
+    number = st.number_input(
+        label, float(min_value), float(max_value), float(value), step=1.0, format="%d",
+        key=key, bind="query-params", **kwargs,
+    )
+    return int(round(number))
+
+
 def seed_input(key="seed"):
     """Seed of the numpy Generator behind every random draw."""
-    return st.number_input("Seed", 0, 2**31 - 1, 0, step=1, key=key, bind="query-params")
+    return int_input("Seed", 0, 2**31 - 1, 0, key=key)
