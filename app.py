@@ -4,6 +4,7 @@ import logging
 
 import streamlit as st
 
+from ui.sharing import apply_instructor_mode
 from ui.widgets import FAILURE_MESSAGE
 
 st.set_page_config(page_title="initviz", page_icon=":material/casino:", layout="wide")
@@ -15,6 +16,7 @@ pages = [
     st.Page("pages/training.py", title="Training", icon=":material/model_training:"),
     st.Page("pages/theory.py", title="Theory", icon=":material/functions:"),
 ]
+apply_instructor_mode()
 try:
     st.navigation(pages).run()
 except Exception:  # a public demo shows a friendly message, never a traceback
