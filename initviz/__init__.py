@@ -1,10 +1,14 @@
 """initviz: see and compare neural-network weight initialization (numpy core)."""
 
+from .datasets import DATASETS, Dataset, load_dataset
 from .errors import InputError
 from .fans import fans
 from .gains import gain
 from .initializers import FLAVORS, list_initializers, resolve, sample, theory
+from .results import TrainResult
+from .training import train
 
 __all__ = [
     "FLAVORS", "InputError", "fans", "gain", "list_initializers", "resolve", "sample", "theory",
+    "DATASETS", "Dataset", "TrainResult", "load_dataset", "train",
 ]

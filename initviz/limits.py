@@ -11,7 +11,9 @@ MAX_SEED = 2**32 - 1
 MAX_DEPTH = 200
 MAX_WIDTH = 1024
 MAX_PROPAGATION_SAMPLES = 2_000
-MAX_PROPAGATION_WORK = 60_000_000  # initializers * depth * width * samples
+MAX_PROPAGATION_WORK = 100_000_000   # initializers * depth * width * (samples + width)
+MAX_PROPAGATION_MEMORY = 40_000_000  # depth * width * (samples + width): floats one net keeps
+MAX_HISTOGRAM_LAYERS = 12
 
 # Training
 MAX_TRAIN_SAMPLES = 5_000
@@ -20,3 +22,5 @@ MAX_HIDDEN_WIDTH = 256
 MAX_RUNS = 60                      # initializers * seeds
 MAX_EPOCHS = 2_000
 MAX_TRAIN_WORK = 3e10              # runs * epochs * samples * (sum of layer weights), ~flops/2
+MAX_TRAIN_STEPS = 100_000          # optimizer steps: epochs * minibatches per epoch
+MAX_TRAIN_ACTIVATIONS = 12_000_000  # runs * rows in one pass * (sum of layer widths)

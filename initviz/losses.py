@@ -1,0 +1,78 @@
+"""Output layers and their losses, computed stably on stacked logits of shape (K, n, outputs).
+
+Each loss is the mean over samples (and outputs, for regression), like PyTorch's defaults:
+binary cross-entropy on a sigmoid (BCEWithLogitsLoss), cross-entropy on a softmax
+(CrossEntropyLoss), mean squared error (MSELoss).
+"""
+
+import numpy as np
+from scipy import special
+
+
+def _logsumexp(z):
+    m = z.max(axis=-1, keepdims=True)
+    return m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True))
+
+
+class Binary:
+    """A sigmoid unit with binary cross-entropy; targets are 0/1 of shape (n, 1)."""
+
+    def output(self, z):
+        return special.expit(z)
+
+    def losses(self, z, t):
+        """Mean loss per run, shape (K,), as float64: softplus(z) − t·z."""
+        return (np.logaddexp(0, z) - t * z).mean(axis=(-2, -1), dtype=np.float64)
+
+    def gradient(self, z, t, out):
+        """d loss / d z into `out`: (σ(z) − t) / n."""
+        special.expit(z, out=out)
+        out -= t
+        out /= z.shape[-2]
+        return out
+
+    def accuracies(self, z, t):
+        return ((z > 0) == (t > 0.5)).mean(axis=(-2, -1))
+
+
+class Multiclass:
+    """Softmax with cross-entropy; targets are one-hot of shape (n, classes)."""
+
+    def output(self, z):
+        return np.exp(z - _logsumexp(z))
+
+    def losses(self, z, t):
+        return (_logsumexp(z)[..., 0] - (t * z).sum(axis=-1)).mean(axis=-1, dtype=np.float64)
+
+    def gradient(self, z, t, out):
+        """(softmax(z) − t) / n."""
+        np.subtract(z, _logsumexp(z), out=out)
+        np.exp(out, out=out)
+        out -= t
+        out /= z.shape[-2]
+        return out
+
+    def accuracies(self, z, t):
+        return (z.argmax(axis=-1) == t.argmax(axis=-1)).mean(axis=-1)
+
+
+class Regression:
+    """A linear output with mean squared error over samples and outputs."""
+
+    def output(self, z):
+        return z
+
+    def losses(self, z, t):
+        return ((z - t) ** 2).mean(axis=(-2, -1), dtype=np.float64)
+
+    def gradient(self, z, t, out):
+        """2 (z − t) / (n · outputs)."""
+        np.subtract(z, t, out=out)
+        out *= 2 / (z.shape[-2] * z.shape[-1])
+        return out
+
+    def accuracies(self, z, t):
+        return np.full(z.shape[:-2], np.nan)
+
+
+HEADS = {"binary": Binary, "multiclass": Multiclass, "regression": Regression}

@@ -1,0 +1,170 @@
+"""What training records, and the tidy frames built from it: history, runs, summaries."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+SPLITS = ("train", "val")
+
+
+class Records:
+    """Arrays filled during training, indexed by epoch and run."""
+
+    def __init__(self, k, epochs, layers, frames, grid_points, outputs):
+        self.loss = {s: np.full((epochs + 1, k), np.nan) for s in SPLITS}
+        self.accuracy = {s: np.full((epochs + 1, k), np.nan) for s in SPLITS}
+        self.grad_norm = np.zeros((epochs, k, layers))
+        self.diverged = np.full(k, -1)
+        self.grid = np.full((frames, k, grid_points, outputs), np.nan)
+
+    def add_grad_norms(self, epoch, runs, weight_grads):
+        """Add each layer's weight-gradient norm of one step to epoch `epoch` (0-based)."""
+        for layer, g in enumerate(weight_grads):
+            flat = g.reshape(g.shape[0], -1)
+            self.grad_norm[epoch, runs, layer] += np.sqrt(np.vecdot(flat, flat))
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """Predicted probabilities on a grid over 2-D data at a few epochs.
+
+    `proba` has shape (epochs, runs, len(ys) * len(xs), outputs): P(class 1) for binary data,
+    the softmax for multiclass data, row-major over (y, x).
+    """
+
+    xs: np.ndarray
+    ys: np.ndarray
+    epochs: tuple
+    proba: np.ndarray
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Everything `train` measured; see DESIGN.md for the columns."""
+
+    history: pd.DataFrame      # run, initializer, seed, epoch, split, loss, accuracy
+    runs: pd.DataFrame         # run, initializer, seed, diverged_epoch
+    grad_norms: pd.DataFrame   # run, initializer, seed, epoch, layer, grad_norm
+    boundaries: Boundaries | None
+    initial_weights: list      # per run [(W, b), ...]
+    weights: list              # per run, after training (zeros for a diverged run)
+    dataset: object
+    epochs: int
+
+    @classmethod
+    def build(cls, plan, records, steps, starts, params, boundaries):
+        """Assemble the frames; values from a run's diverged epoch on become NaN."""
+        k, epochs = plan.k, plan.epochs
+        diverged = np.where(records.diverged >= 0, records.diverged, epochs + 1)
+        runs = pd.DataFrame({
+            "run": np.arange(k), "initializer": list(plan.labels), "seed": list(plan.seeds),
+            "diverged_epoch": pd.array(np.where(records.diverged >= 0, records.diverged, None),
+                                       dtype="Int64"),
+        })
+        after = np.arange(epochs + 1)[:, None] >= diverged
+        history = pd.concat([
+            _tidy(runs, split=s, loss=np.where(after, np.nan, records.loss[s]),
+                  accuracy=np.where(after, np.nan, records.accuracy[s]))
+            for s in SPLITS
+        ], ignore_index=True)
+        norms = records.grad_norm / steps
+        norms[after[1:]] = np.nan
+        layers = norms.shape[2]
+        grad_norms = _tidy(runs, first_epoch=1, grad_norm=norms.reshape(epochs, -1),
+                           repeat=layers, layer=np.tile(np.arange(1, layers + 1), k))
+        weights = [[(params[i][r].astype(float), params[i + 1][r, 0].astype(float))
+                    for i in range(0, len(params), 2)] for r in range(k)]
+        return cls(history, runs, grad_norms, boundaries,
+                   [[(np.asarray(W, float), np.asarray(b, float)) for W, b in run]
+                    for run in starts], weights, plan.dataset, epochs)
+
+
+def _tidy(runs, first_epoch=0, repeat=1, **columns):
+    """Long frame from (epochs, runs·repeat) arrays and constant or per-column values."""
+    arrays = {k: v for k, v in columns.items() if isinstance(v, np.ndarray) and v.ndim == 2}
+    n_epochs, width = next(iter(arrays.values())).shape
+    frame = {
+        "run": np.tile(np.repeat(runs["run"].to_numpy(), repeat), n_epochs),
+        "initializer": np.tile(np.repeat(runs["initializer"].to_numpy(), repeat), n_epochs),
+        "seed": np.tile(np.repeat(runs["seed"].to_numpy(), repeat), n_epochs),
+        "epoch": np.repeat(np.arange(first_epoch, first_epoch + n_epochs), width),
+    }
+    for name, value in columns.items():
+        if name in arrays:
+            frame[name] = value.ravel()
+        elif isinstance(value, np.ndarray):
+            frame[name] = np.tile(value, n_epochs)
+        else:
+            frame[name] = value
+    return pd.DataFrame(frame)
+
+
+def curves(history, metric="loss", max_points=200):
+    """Mean, min, max and std across seeds of `metric` per initializer, split and epoch.
+
+    Epochs are thinned to at most `max_points` per curve; diverged runs drop out of the
+    statistics from their diverged epoch on (`n` counts the runs left).
+    """
+    epochs = history["epoch"].max()
+    keep = np.unique(np.linspace(0, epochs, max_points).round())
+    rows = history[history["epoch"].isin(keep)]
+    stats = rows.groupby(["initializer", "split", "epoch"], sort=False)[metric].agg(
+        ["mean", "min", "max", "std", "count"]
+    )
+    return stats.rename(columns={"count": "n"}).reset_index()
+
+
+def summarize(result, target_loss=None):
+    """One row per initializer: final losses and accuracy (mean and std), divergence, speed.
+
+    Parameters
+    ----------
+    result : TrainResult
+    target_loss : float or None
+        If given, `epochs_to_target` is the mean over runs of the first epoch whose training
+        loss is at most this, and `reached_target` counts the runs that got there.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    history, last = result.history, result.epochs
+    final = history[history["epoch"] == last].pivot(
+        index="run", columns="split", values=["loss", "accuracy"])
+    final.columns = [f"final_{split}_{metric}" for metric, split in final.columns]
+    runs = result.runs.join(final, on="run")
+    runs["diverged"] = runs["diverged_epoch"].notna()
+    stats = {"runs": ("run", "count"), "diverged": ("diverged", "sum")}
+    for column in ("final_train_loss", "final_val_loss", "final_val_accuracy"):
+        stats[f"{column}_mean"] = (column, "mean")
+        stats[f"{column}_std"] = (column, "std")
+    if target_loss is not None:
+        train = history[(history["split"] == "train") & (history["loss"] <= target_loss)]
+        runs = runs.join(train.groupby("run")["epoch"].min().rename("epochs_to_target"), on="run")
+        stats["epochs_to_target"] = ("epochs_to_target", "mean")
+        stats["reached_target"] = ("epochs_to_target", "count")
+    return runs.groupby("initializer", sort=False).agg(**stats).reset_index()
+
+
+def boundary_frame(result, epoch, seed):
+    """Tidy grid predictions of the runs with `seed` at `epoch` (one of `boundaries.epochs`).
+
+    Columns: initializer, x, y, probability (of class 1, or of the predicted class when there
+    are more than two), predicted (class index).
+    """
+    b = result.boundaries
+    runs = result.runs[result.runs["seed"] == seed]
+    proba = b.proba[b.epochs.index(epoch)][runs["run"].to_numpy()]
+    if proba.shape[-1] == 1:
+        probability = proba[..., 0]
+        predicted = (probability > 0.5).astype(int)
+    else:
+        probability, predicted = proba.max(axis=-1), proba.argmax(axis=-1)
+    gx, gy = np.meshgrid(b.xs, b.ys)
+    n = len(runs)
+    return pd.DataFrame({
+        "initializer": np.repeat(runs["initializer"].to_numpy(), gx.size),
+        "x": np.tile(gx.ravel(), n), "y": np.tile(gy.ravel(), n),
+        "probability": probability.ravel(), "predicted": predicted.ravel(),
+    })

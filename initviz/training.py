@@ -1,0 +1,293 @@
+"""Train K = initializers × seeds small MLPs at once and record how each one learns.
+
+All runs share the data and the architecture, so their weights are stacked and one vectorized
+step trains them all. A run whose loss becomes NaN or infinite is frozen (weights and optimizer
+state set to zero) and reported with the epoch it diverged at; the others go on.
+"""
+
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from . import limits, mlp
+from .activations import get_activation
+from .datasets import DATASETS, Dataset, load_dataset
+from .errors import InputError, check_choice, check_float, check_int
+from .initializers import check_flavor, resolve
+from .losses import HEADS
+from .optimizers import make_optimizer
+from .results import Boundaries, Records, TrainResult
+
+GRID_SIZE = 40
+BOUNDARY_FRAMES = 11
+SHUFFLE_TAG = 7_919  # separates the minibatch-shuffling stream from the weight streams
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated training request."""
+
+    dataset: Dataset
+    labels: tuple        # initializer label of each run
+    seeds: tuple         # seed of each run
+    sizes: tuple         # layer widths, input first
+    activation: str
+    optimizer: str
+    lr: float
+    momentum: float
+    epochs: int
+    batch_size: int | None
+    dtype: np.dtype
+    threads: int
+    boundary_epochs: tuple = field(default=())
+
+    @property
+    def k(self):
+        return len(self.labels)
+
+
+def _seed_list(seeds):
+    seeds = [seeds] if np.isscalar(seeds) else list(seeds)
+    seeds = [check_int("seed", s, 0, limits.MAX_SEED) for s in seeds]
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise InputError("Give at least one seed, and each seed once.")
+    return seeds
+
+
+def _check_size(plan):
+    """Refuse requests over the hosted-demo caps, before any work is done."""
+    n_train = len(plan.dataset.X_train)
+    n_weights = sum(a * b for a, b in zip(plan.sizes[:-1], plan.sizes[1:], strict=True))
+    work = plan.k * plan.epochs * n_train * n_weights
+    if work > limits.MAX_TRAIN_WORK:
+        raise InputError(
+            f"This request is too large for the demo ({work:.2g} > {limits.MAX_TRAIN_WORK:.2g} "
+            "runs × epochs × samples × weights): use fewer runs, epochs, samples or units."
+        )
+    steps = plan.epochs * math.ceil(n_train / (plan.batch_size or n_train))
+    if steps > limits.MAX_TRAIN_STEPS:
+        raise InputError(
+            f"{steps:,} optimizer steps is over the demo's {limits.MAX_TRAIN_STEPS:,}: "
+            "use a larger batch or fewer epochs."
+        )
+    rows = max(n_train, len(plan.dataset.X_val), GRID_SIZE**2)
+    if plan.k * rows * sum(plan.sizes[1:]) > limits.MAX_TRAIN_ACTIVATIONS:
+        raise InputError("Too many activations to hold at once: use fewer runs, samples or units.")
+
+
+def _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum, epochs, batch_size,
+          flavor, dtype, threads):
+    if isinstance(dataset, str):
+        dataset = load_dataset(check_choice("dataset", dataset, DATASETS))
+    if not isinstance(dataset, Dataset):
+        raise InputError("dataset must be a dataset name or a Dataset from load_dataset.")
+    specs = [specs] if isinstance(specs, str) else list(specs)
+    if not 1 <= len(specs) <= limits.MAX_SPECS:
+        raise InputError(f"Compare between 1 and {limits.MAX_SPECS} initializers.")
+    flavor = check_flavor(flavor)
+    labels = [resolve(s).label for s in specs]
+    if len(set(labels)) != len(labels):
+        raise InputError("Each initializer may appear only once.")
+    seeds = _seed_list(seeds)
+    k = check_int("Number of runs (initializers × seeds)", len(labels) * len(seeds), 1,
+                  limits.MAX_RUNS)
+    hidden = [hidden] if np.isscalar(hidden) else list(hidden)
+    check_int("Number of hidden layers", len(hidden), 0, limits.MAX_HIDDEN_LAYERS)
+    hidden = [check_int("Hidden layer width", h, 1, limits.MAX_HIDDEN_WIDTH) for h in hidden]
+    epochs = check_int("Epochs", epochs, 1, limits.MAX_EPOCHS)
+    n_train = len(dataset.X_train)
+    if batch_size is not None:
+        batch_size = check_int("Batch size", batch_size, 1, n_train)
+    plan = Plan(
+        dataset=dataset,
+        labels=tuple(np.repeat(labels, len(seeds))),
+        seeds=tuple(seeds * len(labels)),
+        sizes=(dataset.n_features, *hidden, dataset.n_outputs),
+        activation=get_activation(activation).label,
+        optimizer=optimizer,
+        lr=check_float("learning rate", lr, 1e-8, 100.0),
+        momentum=check_float("momentum", momentum, 0.0, 0.999),
+        epochs=epochs,
+        batch_size=None if batch_size == n_train else batch_size,
+        dtype=np.dtype(check_choice("dtype", dtype, ("float32", "float64"))),
+        threads=check_int("threads", min(2, os.cpu_count() or 1, k) if threads is None
+                          else threads, 1, 8),
+        boundary_epochs=tuple(np.unique(np.linspace(0, epochs, BOUNDARY_FRAMES).round()).astype(
+            int).tolist()) if dataset.n_features == 2 and dataset.task != "regression" else (),
+    )
+    _check_size(plan)
+    return plan, flavor
+
+
+class Group:
+    """The runs `runs` (a slice of the K), trained in one thread on views of the stacked weights."""
+
+    def __init__(self, plan, runs, params, data, records, grid):
+        self.plan, self.runs, self.data, self.records, self.grid = plan, runs, data, records, grid
+        self.head = HEADS[plan.dataset.task]()
+        self.net = mlp.MLP([p[runs] for p in params], plan.sizes, plan.activation)
+        self.optimizer = make_optimizer(plan.optimizer, self.net.params, plan.lr, plan.momentum)
+        self.dead = np.zeros(self.net.k, dtype=bool)
+        self.seed_rows = np.unique(plan.seeds, return_inverse=True)[1][runs]
+
+    def evaluate(self, epoch, split):
+        """Loss and accuracy of the current weights on `split`; returns the logits."""
+        x, t = self.data[split]
+        z = self.net.forward(x)
+        self.records.loss[split][epoch, self.runs] = self.head.losses(z, t)
+        self.records.accuracy[split][epoch, self.runs] = self.head.accuracies(z, t)
+        return z
+
+    def observe(self, epoch):
+        """Record the weights after `epoch` epochs: train and validation, grid, divergence."""
+        z = self.evaluate(epoch, "train")
+        self.evaluate(epoch, "val")
+        if epoch in self.plan.boundary_epochs:
+            frame = self.plan.boundary_epochs.index(epoch)
+            self.records.grid[frame, self.runs] = self.head.output(self.net.forward(self.grid))
+        loss = self.records.loss
+        bad = ~(np.isfinite(loss["train"][epoch, self.runs]) & np.isfinite(
+            loss["val"][epoch, self.runs])) & ~self.dead
+        if bad.any():
+            self.records.diverged[self.runs][bad] = epoch
+            self.dead |= bad
+            for p in self.net.params:
+                p[bad] = 0
+            self.optimizer.reset(bad)
+        return z
+
+    def learn(self, epoch, x, t, z):
+        """One optimizer step from logits `z` = forward(x)."""
+        dz = self.head.gradient(z, t, self.net.output_gradient_buffer(x.shape[-2]))
+        grads = self.net.backward(x, dz)
+        if self.dead.any():
+            for g in grads:
+                g[self.dead] = 0
+        self.records.add_grad_norms(epoch, self.runs, grads[::2])
+        self.optimizer.step(grads)
+
+    def run(self, first, last, orders):
+        """Train epochs first..last-1; `orders[e]` holds each seed's sample order (or None)."""
+        x_all, t_all = self.data["train"]
+        batch = self.plan.batch_size
+        with np.errstate(all="ignore"):
+            for epoch in range(first, last):
+                z = self.observe(epoch)
+                if batch is None:
+                    self.learn(epoch, x_all, t_all, z)
+                    continue
+                order = orders[epoch - first][self.seed_rows]
+                for start in range(0, order.shape[1], batch):
+                    rows = order[:, start:start + batch]
+                    x = x_all[rows]
+                    self.learn(epoch, x, t_all[rows], self.net.forward(x))
+            if last == self.plan.epochs:
+                self.observe(last)
+
+
+def _grid(dataset, dtype):
+    """A GRID_SIZE² grid over the data, with a margin."""
+    both = np.vstack([dataset.X_train, dataset.X_val])
+    low, high = both.min(axis=0) - 0.5, both.max(axis=0) + 0.5
+    xs, ys = (np.linspace(lo, hi, GRID_SIZE) for lo, hi in zip(low, high, strict=True))
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()]).astype(dtype)
+
+
+def _orders(plan, rngs, count):
+    """Each seed's shuffled sample order for the next `count` epochs: (count, seeds, n)."""
+    n = len(plan.dataset.X_train)
+    return np.stack([np.stack([rng.permutation(n) for rng in rngs]) for _ in range(count)])
+
+
+def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimizer="sgd",
+          lr=0.1, epochs=300, batch_size=None, flavor="keras", initial_weights=None,
+          dtype="float32", momentum=0.9, bias=0.0, threads=None, on_progress=None):
+    """Train one MLP per (initializer, seed) on `dataset`, all at once.
+
+    Parameters
+    ----------
+    dataset : str or Dataset
+        A name from `DATASETS` (loaded with defaults) or a Dataset from `load_dataset`.
+    specs : str or list of str
+        Initializer specs; each initializes every layer's weights.
+    seeds : int or list of int
+        Seeds; layer l of a run draws with ``mlp.layer_seed(seed, l)``.
+    hidden : list of int
+        Hidden layer widths.
+    activation : str
+        Hidden activation, e.g. "tanh", "relu", "leaky_relu(slope=0.2)".
+    optimizer : {"sgd", "momentum", "adam"}
+        Update rule, as torch.optim.SGD (momentum `momentum` for "momentum") and torch.optim.Adam.
+    lr : float
+        Learning rate.
+    epochs : int
+        Passes over the training split.
+    batch_size : int or None
+        Minibatch size (each seed shuffles the data its own way every epoch); None: full batch.
+    flavor : {"keras", "pytorch", "jax"}
+        Framework flavour of the initializers.
+    initial_weights : list or None
+        Per run (initializer-major, then seed) ``[(W, b), ...]`` to start from instead.
+    dtype : {"float32", "float64"}
+        Precision of the computation.
+    momentum : float
+        Momentum of the "momentum" optimizer.
+    bias : float
+        Initial value of every bias.
+    threads : int or None
+        Threads sharing the runs (BLAS then uses one thread each); None: up to 2.
+    on_progress : callable or None
+        Called as ``on_progress(epochs_done, epochs)`` between chunks of epochs; an exception it
+        raises stops training and propagates.
+
+    Returns
+    -------
+    TrainResult
+        With tidy `history`, `runs` and `grad_norms` frames, `boundaries` for 2-D
+        classification, `initial_weights` and final `weights`.
+    """
+    plan, flavor = _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum,
+                         epochs, batch_size, flavor, dtype, threads)
+    bias = check_float("bias", bias, -10.0, 10.0)
+    if initial_weights is None:
+        starts = [mlp.initial_weights(label, seed, plan.sizes, flavor, bias)
+                  for label, seed in zip(plan.labels, plan.seeds, strict=True)]
+    elif len(initial_weights) != plan.k:
+        raise InputError(f"initial_weights must hold {plan.k} runs, got {len(initial_weights)}.")
+    else:
+        starts = initial_weights
+    params = mlp.stack(starts, plan.sizes, plan.dtype)
+    ds = plan.dataset
+    data = {
+        "train": (ds.X_train.astype(plan.dtype), ds.targets(ds.y_train).astype(plan.dtype)),
+        "val": (ds.X_val.astype(plan.dtype), ds.targets(ds.y_val).astype(plan.dtype)),
+    }
+    xs, ys, grid = _grid(ds, plan.dtype)
+    records = Records(plan.k, plan.epochs, len(plan.sizes) - 1, len(plan.boundary_epochs),
+                      len(grid), ds.n_outputs)
+    bounds = np.linspace(0, plan.k, plan.threads + 1).round().astype(int)
+    groups = [Group(plan, slice(a, b), params, data, records, grid)
+              for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    rngs = [np.random.default_rng([SHUFFLE_TAG, s]) for s in sorted(set(plan.seeds))]
+    chunk = max(1, math.ceil(plan.epochs / 40))
+    limit = threadpool_limits(1) if plan.threads > 1 else nullcontext()
+    with limit, ThreadPoolExecutor(plan.threads) as pool:
+        for first in range(0, plan.epochs, chunk):
+            last = min(first + chunk, plan.epochs)
+            orders = _orders(plan, rngs, last - first) if plan.batch_size else None
+            for job in [pool.submit(g.run, first, last, orders) for g in groups]:
+                job.result()
+            if on_progress is not None:
+                on_progress(last, plan.epochs)
+    steps = math.ceil(len(ds.X_train) / (plan.batch_size or len(ds.X_train)))
+    return TrainResult.build(
+        plan, records, steps, starts, params,
+        Boundaries(xs, ys, plan.boundary_epochs, records.grid) if plan.boundary_epochs else None,
+    )
+
