@@ -9,7 +9,7 @@ import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -44,7 +44,7 @@ class Plan:
     batch_size: int | None
     dtype: np.dtype
     threads: int
-    boundary_epochs: tuple = field(default=())
+    boundary_epochs: tuple = ()
 
     @property
     def k(self):
@@ -57,6 +57,13 @@ def _seed_list(seeds):
     if not seeds or len(set(seeds)) != len(seeds):
         raise InputError("Give at least one seed, and each seed once.")
     return seeds
+
+
+def _boundary_epochs(dataset, epochs):
+    """Epochs to draw decision boundaries at: evenly spaced, for 2-D classification only."""
+    if dataset.n_features != 2 or dataset.task == "regression":
+        return ()
+    return tuple(int(e) for e in np.unique(np.linspace(0, epochs, BOUNDARY_FRAMES).round()))
 
 
 def _check_size(plan):
@@ -117,8 +124,7 @@ def _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum, ep
         dtype=np.dtype(check_choice("dtype", dtype, ("float32", "float64"))),
         threads=check_int("threads", min(2, os.cpu_count() or 1, k) if threads is None
                           else threads, 1, 8),
-        boundary_epochs=tuple(np.unique(np.linspace(0, epochs, BOUNDARY_FRAMES).round()).astype(
-            int).tolist()) if dataset.n_features == 2 and dataset.task != "regression" else (),
+        boundary_epochs=_boundary_epochs(dataset, epochs),
     )
     _check_size(plan)
     return plan, flavor
@@ -268,9 +274,9 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
         "train": (ds.X_train.astype(plan.dtype), ds.targets(ds.y_train).astype(plan.dtype)),
         "val": (ds.X_val.astype(plan.dtype), ds.targets(ds.y_val).astype(plan.dtype)),
     }
-    xs, ys, grid = _grid(ds, plan.dtype)
+    xs, ys, grid = _grid(ds, plan.dtype) if plan.boundary_epochs else (None, None, None)
     records = Records(plan.k, plan.epochs, len(plan.sizes) - 1, len(plan.boundary_epochs),
-                      len(grid), ds.n_outputs)
+                      GRID_SIZE**2, ds.n_outputs)
     bounds = np.linspace(0, plan.k, plan.threads + 1).round().astype(int)
     groups = [Group(plan, slice(a, b), params, data, records, grid)
               for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
