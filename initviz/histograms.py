@@ -1,0 +1,191 @@
+"""Sampled weights against theory: histograms as density, the pdf, rules, a stats table.
+
+Samples never leave this module: they are binned in numpy, so a chart gets a few hundred rows
+whatever the layer size.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .errors import check_int
+from .fans import check_shape
+from .initializers import resolve, sample, theory
+from .scaling import scaled_std, scaling
+
+MIN_BINS, MAX_BINS = 5, 400
+PDF_POINTS = 301
+KS_SAMPLES = 20_000
+"""KS uses the first this-many weights: iid draws, and the test stays fast and meaningful."""
+
+FAN_IN_RANGE = (10, 4096)
+FAN_IN_CURVES = {
+    "Glorot": "glorot_uniform",
+    "He": "he_uniform",
+    "LeCun": "lecun_uniform",
+    "PyTorch default": "pytorch_default",
+}
+"""The std-vs-fan_in curves: each preset's std depends on the fans only."""
+
+
+@dataclass(frozen=True)
+class Histograms:
+    """Tidy results for one or more (initializer, flavour) pairs.
+
+    Every frame has the columns `initializer` (canonical spec) and `flavor`.
+    `bins`: left, right, count, density. `pdf`: x, pdf (empty for discrete laws).
+    `rules`: rule ("mean − std", "mean + std", "lower bound", "upper bound"), x.
+    `stats`: one row per pair, see `STATS_COLUMNS`.
+    """
+
+    bins: pd.DataFrame
+    pdf: pd.DataFrame
+    rules: pd.DataFrame
+    stats: pd.DataFrame
+
+
+STATS_COLUMNS = [
+    "initializer", "flavor", "kind", "n", "mean", "theory_mean", "std", "theory_std",
+    "std_rel_error", "min", "max", "theory_low", "theory_high", "ks_stat", "ks_pvalue",
+]
+
+
+def histogram(spec, shape, seed=0, flavor="keras", bins=60):
+    """Sample `spec` for `shape` and summarise the weights against theory.
+
+    Parameters
+    ----------
+    spec : str
+        Initializer spec, e.g. ``"he_normal"``.
+    shape : tuple of int
+        ``(fan_in, fan_out)`` or ``(kh, kw, in, out)``.
+    seed : int
+        Seed of the sample (same weights as ``iv.sample``).
+    flavor : {"keras", "pytorch", "jax"}
+    bins : int
+        Number of histogram bins.
+
+    Returns
+    -------
+    Histograms
+    """
+    label = resolve(spec).label
+    shape = check_shape(shape)
+    bins = check_int("bins", bins, MIN_BINS, MAX_BINS)
+    law = theory(label, shape, flavor)
+    weights = sample(label, shape, seed, flavor).reshape(-1)
+    key = {"initializer": label, "flavor": flavor}
+    return Histograms(
+        bins=_tag(_bin(weights, bins), key),
+        pdf=_tag(_pdf_curve(law), key),
+        rules=_tag(_rules(law), key),
+        stats=pd.DataFrame([key | _stats(weights, law)], columns=STATS_COLUMNS),
+    )
+
+
+def combine(results):
+    """Concatenate `Histograms` field by field, in order."""
+    results = list(results)
+    if not results:
+        return Histograms(*(pd.DataFrame() for _ in range(4)))
+    return Histograms(*(
+        pd.concat([getattr(r, f) for r in results], ignore_index=True)
+        for f in ("bins", "pdf", "rules", "stats")
+    ))
+
+
+def histograms(specs, shape, seed=0, flavors=("keras",), bins=60):
+    """`histogram` for every spec in every flavour, combined (flavour varies fastest)."""
+    return combine(histogram(s, shape, seed, f, bins) for s in specs for f in flavors)
+
+
+def _tag(frame, key):
+    """Put the identifying columns first."""
+    return pd.concat([pd.DataFrame(key, index=frame.index), frame], axis=1)
+
+
+def _bin(weights, bins):
+    """Bin over the sample's range; a constant sample gets a narrow bar around its value."""
+    low, high = float(weights.min()), float(weights.max())
+    if high == low:
+        half = 1e-3 * max(1.0, abs(low))
+        low, high = low - half, high + half
+    counts, edges = np.histogram(weights, bins=bins, range=(low, high))
+    width = np.diff(edges)
+    return pd.DataFrame({
+        "left": edges[:-1], "right": edges[1:], "count": counts,
+        "density": counts / (weights.size * width),
+    })
+
+
+def _pdf_curve(law):
+    """Theoretical density on a grid covering the law, with the jumps at its bounds kept sharp."""
+    if not law.continuous:
+        return pd.DataFrame({"x": [], "pdf": []})
+    low = max(law.low, law.mean - 5 * law.std)
+    high = min(law.high, law.mean + 5 * law.std)
+    pad = 0.04 * (high - low)
+    grid = np.linspace(low - pad, high + pad, PDF_POINTS)
+    edges = [b for b in (law.low, law.high) if math.isfinite(b)]
+    jumps = [np.nextafter(b, side) for b in edges for side in (-np.inf, np.inf)]
+    x = np.unique(np.concatenate([grid, edges, jumps]))
+    return pd.DataFrame({"x": x, "pdf": law.pdf(x)})
+
+
+def _rules(law):
+    """Positions of mean ± std, and of the hard bounds where the law has them."""
+    rows = []
+    if law.std > 0:
+        rows += [("mean − std", law.mean - law.std), ("mean + std", law.mean + law.std)]
+    if law.kind in ("uniform", "truncated_normal"):
+        rows += [("lower bound", law.low), ("upper bound", law.high)]
+    return pd.DataFrame(rows, columns=["rule", "x"])
+
+
+def _stats(weights, law):
+    """Empirical moments and range against theory, with a KS test for continuous laws."""
+    std = float(weights.std())
+    rel_error = (std - law.std) / law.std if law.std > 0 else math.nan
+    ks_stat = ks_pvalue = math.nan
+    if law.continuous:
+        ks = stats.kstest(weights[:KS_SAMPLES], law.cdf)
+        ks_stat, ks_pvalue = float(ks.statistic), float(ks.pvalue)
+    return {
+        "kind": law.kind, "n": weights.size,
+        "mean": float(weights.mean()), "theory_mean": law.mean,
+        "std": std, "theory_std": law.std, "std_rel_error": rel_error,
+        "min": float(weights.min()), "max": float(weights.max()),
+        "theory_low": law.low, "theory_high": law.high,
+        "ks_stat": ks_stat, "ks_pvalue": ks_pvalue,
+    }
+
+
+def std_vs_fan_in(fan_out, fan_in=None, n_points=49):
+    """Theoretical std of Glorot, He, LeCun and the PyTorch default as fan_in varies.
+
+    Parameters
+    ----------
+    fan_out : int
+        Held fixed (it matters for Glorot only).
+    fan_in : int, optional
+        The current layer's fan_in: the grid is widened to include it and it is a grid point.
+    n_points : int
+        Grid points, log-spaced over `FAN_IN_RANGE`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns initializer (Glorot, He, …), fan_in, std, current (whether fan_in is the layer's).
+    """
+    marks = [] if fan_in is None else [check_int("fan_in", fan_in, 1, 10**12)]
+    low, high = min([FAN_IN_RANGE[0], *marks]), max([FAN_IN_RANGE[1], *marks])
+    grid = np.unique(np.concatenate([np.geomspace(low, high, n_points).round(), marks]))
+    rows = [
+        (name, int(n), scaled_std(*scaling(spec), int(n), fan_out), int(n) in marks)
+        for name, spec in FAN_IN_CURVES.items()
+        for n in grid
+    ]
+    return pd.DataFrame(rows, columns=["initializer", "fan_in", "std", "current"])
