@@ -5,10 +5,11 @@ from .errors import InputError
 from .fans import fans
 from .gains import gain
 from .initializers import FLAVORS, list_initializers, resolve, sample, theory
+from .propagation import propagate
 from .results import TrainResult
 from .training import train
 
 __all__ = [
     "FLAVORS", "InputError", "fans", "gain", "list_initializers", "resolve", "sample", "theory",
-    "DATASETS", "Dataset", "TrainResult", "load_dataset", "train",
+    "DATASETS", "Dataset", "TrainResult", "load_dataset", "train", "propagate",
 ]
