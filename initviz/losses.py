@@ -1,4 +1,4 @@
-"""Output layers and their losses, computed stably on stacked logits of shape (K, n, outputs).
+"""Output layers and their losses, computed stably on stacked logits of shape (K, outputs, n).
 
 Each loss is the mean over samples (and outputs, for regression), like PyTorch's defaults:
 binary cross-entropy on a sigmoid (BCEWithLogitsLoss), cross-entropy on a softmax
@@ -10,12 +10,13 @@ from scipy import special
 
 
 def _logsumexp(z):
-    m = z.max(axis=-1, keepdims=True)
-    return m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True))
+    """log Σ exp over the outputs axis (-2), keeping it."""
+    m = z.max(axis=-2, keepdims=True)
+    return m + np.log(np.exp(z - m).sum(axis=-2, keepdims=True))
 
 
 class Binary:
-    """A sigmoid unit with binary cross-entropy; targets are 0/1 of shape (n, 1)."""
+    """A sigmoid unit with binary cross-entropy; targets are 0/1 of shape (1, n)."""
 
     def output(self, z):
         return special.expit(z)
@@ -28,7 +29,7 @@ class Binary:
         """d loss / d z into `out`: (σ(z) − t) / n."""
         special.expit(z, out=out)
         out -= t
-        out /= z.shape[-2]
+        out /= z.shape[-1]
         return out
 
     def accuracies(self, z, t):
@@ -36,24 +37,24 @@ class Binary:
 
 
 class Multiclass:
-    """Softmax with cross-entropy; targets are one-hot of shape (n, classes)."""
+    """Softmax with cross-entropy; targets are one-hot of shape (classes, n)."""
 
     def output(self, z):
         return np.exp(z - _logsumexp(z))
 
     def losses(self, z, t):
-        return (_logsumexp(z)[..., 0] - (t * z).sum(axis=-1)).mean(axis=-1, dtype=np.float64)
+        return (_logsumexp(z)[..., 0, :] - (t * z).sum(axis=-2)).mean(axis=-1, dtype=np.float64)
 
     def gradient(self, z, t, out):
         """(softmax(z) − t) / n."""
         np.subtract(z, _logsumexp(z), out=out)
         np.exp(out, out=out)
         out -= t
-        out /= z.shape[-2]
+        out /= z.shape[-1]
         return out
 
     def accuracies(self, z, t):
-        return (z.argmax(axis=-1) == t.argmax(axis=-1)).mean(axis=-1)
+        return (z.argmax(axis=-2) == t.argmax(axis=-2)).mean(axis=-1)
 
 
 class Regression:

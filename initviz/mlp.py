@@ -1,7 +1,9 @@
 """A multilayer perceptron for K runs at once: weights stacked as (K, fan_in, fan_out).
 
 Every matrix product is one batched ``np.matmul`` over the K runs, written into buffers that
-are allocated once per batch size; there is no Python loop over runs.
+are allocated once per batch size; there is no Python loop over runs. Activations are kept
+transposed, (K, units, samples), so that adding a bias and summing its gradient run along
+contiguous memory.
 """
 
 import numpy as np
@@ -30,7 +32,7 @@ def initial_weights(spec, seed, sizes, flavor="keras", bias=0.0):
 
 
 def stack(weights, sizes, dtype):
-    """Stack per-run ``[(W, b), ...]`` into ``[W0, b0, ...]``, shapes (K, in, out) and (K, 1, out).
+    """Stack per-run ``[(W, b), ...]`` into ``[W0, b0, ...]``, shapes (K, in, out) and (K, out, 1).
 
     Raises InputError if a run's shapes do not match `sizes`.
     """
@@ -46,7 +48,7 @@ def stack(weights, sizes, dtype):
                 f"initial_weights: layer {layer + 1} must have W of shape ({n_in}, {n_out}) and "
                 f"b of shape ({n_out},), got {W.shape[1:]} and {b.shape[1:]}."
             )
-        params += [W, b[:, None, :]]
+        params += [W, b[:, :, None]]
     return params
 
 
@@ -91,16 +93,24 @@ class Nonlinearity:
         da *= scratch
 
 
+def _matmul(a, b, out):
+    """``np.matmul`` into `out`; an outer product (inner size 1) by broadcasting, much faster."""
+    if a.shape[-1] == 1:
+        np.multiply(a, b, out=out)
+    else:
+        np.matmul(a, b, out=out)
+
+
 class Buffers:
     """Preallocated arrays for K runs and n samples: pre-activations, activations, gradients."""
 
     def __init__(self, k, n, sizes, dtype):
-        shapes = [(k, n, width) for width in sizes[1:]]
+        shapes = [(k, width, n) for width in sizes[1:]]
         self.z = [np.empty(s, dtype) for s in shapes]
         self.a = [np.empty(s, dtype) for s in shapes[:-1]]
         self.da = [np.empty(s, dtype) for s in shapes]
         self.scratch = [np.empty(s, dtype) for s in shapes[:-1]]
-        self.ones = np.ones((1, n), dtype)
+        self.ones = np.ones((n, 1), dtype)
 
 
 class MLP:
@@ -109,7 +119,7 @@ class MLP:
     Parameters
     ----------
     params : list of np.ndarray
-        ``[W0, b0, W1, b1, ...]`` of shapes (K, in, out) and (K, 1, out), updated in place.
+        ``[W0, b0, W1, b1, ...]`` of shapes (K, in, out) and (K, out, 1), updated in place.
     sizes : sequence of int
         Layer widths, input first, output last.
     activation : str
@@ -132,11 +142,11 @@ class MLP:
         return self._buffers[n]
 
     def forward(self, x):
-        """Logits of shape (K, n, outputs) for inputs `x` of shape (n, in) or (K, n, in)."""
-        buf = self.buffers(x.shape[-2])
+        """Logits (K, outputs, n) for transposed inputs `x` of shape (in, n) or (K, in, n)."""
+        buf = self.buffers(x.shape[-1])
         a = x
         for layer, z in enumerate(buf.z):
-            np.matmul(a, self.params[2 * layer], out=z)
+            _matmul(np.swapaxes(self.params[2 * layer], -1, -2), a, out=z)
             z += self.params[2 * layer + 1]
             if layer < len(buf.a):
                 self.nonlinearity.forward(z, buf.a[layer])
@@ -148,18 +158,18 @@ class MLP:
 
         Returns `self.grads`, arrays in the order of `params`, overwritten on the next call.
         """
-        buf = self.buffers(x.shape[-2])
+        buf = self.buffers(x.shape[-1])
         for layer in reversed(range(len(buf.z))):
             a_prev = buf.a[layer - 1] if layer else x
-            np.matmul(np.swapaxes(a_prev, -1, -2), dz, out=self.grads[2 * layer])
-            np.matmul(buf.ones, dz, out=self.grads[2 * layer + 1])
+            np.matmul(a_prev, np.swapaxes(dz, -1, -2), out=self.grads[2 * layer])
+            np.matmul(dz, buf.ones, out=self.grads[2 * layer + 1])
             if layer:
                 da = buf.da[layer - 1]
-                np.matmul(dz, np.swapaxes(self.params[2 * layer], -1, -2), out=da)
+                _matmul(self.params[2 * layer], dz, out=da)
                 self.nonlinearity.backprop(da, buf.z[layer - 1], a_prev, buf.scratch[layer - 1])
                 dz = da
         return self.grads
 
     def output_gradient_buffer(self, n):
-        """A (K, n, outputs) array to write d loss / d logits into."""
+        """A (K, outputs, n) array to write d loss / d logits into."""
         return self.buffers(n).da[-1]

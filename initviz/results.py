@@ -11,12 +11,12 @@ SPLITS = ("train", "val")
 class Records:
     """Arrays filled during training, indexed by epoch and run."""
 
-    def __init__(self, k, epochs, layers, frames, grid_points, outputs):
+    def __init__(self, k, epochs, layers, frames, outputs, grid_points):
         self.loss = {s: np.full((epochs + 1, k), np.nan) for s in SPLITS}
         self.accuracy = {s: np.full((epochs + 1, k), np.nan) for s in SPLITS}
         self.grad_norm = np.zeros((epochs, k, layers))
         self.diverged = np.full(k, -1)
-        self.grid = np.full((frames, k, grid_points, outputs), np.nan)
+        self.grid = np.full((frames, k, outputs, grid_points), np.nan)
 
     def add_grad_norms(self, epoch, runs, weight_grads):
         """Add each layer's weight-gradient norm of one step to epoch `epoch` (0-based)."""
@@ -29,8 +29,8 @@ class Records:
 class Boundaries:
     """Predicted probabilities on a grid over 2-D data at a few epochs.
 
-    `proba` has shape (epochs, runs, len(ys) * len(xs), outputs): P(class 1) for binary data,
-    the softmax for multiclass data, row-major over (y, x).
+    `proba` has shape (epochs, runs, outputs, len(ys) * len(xs)): P(class 1) for binary data,
+    the softmax for multiclass data; points run row-major over (y, x).
     """
 
     xs: np.ndarray
@@ -73,7 +73,7 @@ class TrainResult:
         layers = norms.shape[2]
         grad_norms = _tidy(runs, first_epoch=1, grad_norm=norms.reshape(epochs, -1),
                            repeat=layers, layer=np.tile(np.arange(1, layers + 1), k))
-        weights = [[(params[i][r].astype(float), params[i + 1][r, 0].astype(float))
+        weights = [[(params[i][r].astype(float), params[i + 1][r, :, 0].astype(float))
                     for i in range(0, len(params), 2)] for r in range(k)]
         return cls(history, runs, grad_norms, boundaries,
                    [[(np.asarray(W, float), np.asarray(b, float)) for W, b in run]
@@ -156,11 +156,11 @@ def boundary_frame(result, epoch, seed):
     b = result.boundaries
     runs = result.runs[result.runs["seed"] == seed]
     proba = b.proba[b.epochs.index(epoch)][runs["run"].to_numpy()]
-    if proba.shape[-1] == 1:
-        probability = proba[..., 0]
+    if proba.shape[-2] == 1:
+        probability = proba[..., 0, :]
         predicted = (probability > 0.5).astype(int)
     else:
-        probability, predicted = proba.max(axis=-1), proba.argmax(axis=-1)
+        probability, predicted = proba.max(axis=-2), proba.argmax(axis=-2)
     gx, gy = np.meshgrid(b.xs, b.ys)
     n = len(runs)
     return pd.DataFrame({

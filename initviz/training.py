@@ -8,7 +8,6 @@ state set to zero) and reported with the epoch it diverged at; the others go on.
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,7 +133,10 @@ class Group:
     """The runs `runs` (a slice of the K), trained in one thread on views of the stacked weights."""
 
     def __init__(self, plan, runs, params, data, records, grid):
-        self.plan, self.runs, self.data, self.records, self.grid = plan, runs, data, records, grid
+        self.plan, self.runs, self.records, self.grid = plan, runs, records, grid
+        self.rows = {"x": data["train"][0], "t": data["train"][1]}   # samples along axis 0
+        self.data = {split: (np.ascontiguousarray(x.T), np.ascontiguousarray(t.T))
+                     for split, (x, t) in data.items()}               # samples along axis -1
         self.head = HEADS[plan.dataset.task]()
         self.net = mlp.MLP([p[runs] for p in params], plan.sizes, plan.activation)
         self.optimizer = make_optimizer(plan.optimizer, self.net.params, plan.lr, plan.momentum)
@@ -168,8 +170,8 @@ class Group:
         return z
 
     def learn(self, epoch, x, t, z):
-        """One optimizer step from logits `z` = forward(x)."""
-        dz = self.head.gradient(z, t, self.net.output_gradient_buffer(x.shape[-2]))
+        """One optimizer step from logits `z` = forward(x), x of shape ([K,] in, n)."""
+        dz = self.head.gradient(z, t, self.net.output_gradient_buffer(x.shape[-1]))
         grads = self.net.backward(x, dz)
         if self.dead.any():
             for g in grads:
@@ -179,30 +181,30 @@ class Group:
 
     def run(self, first, last, orders):
         """Train epochs first..last-1; `orders[e]` holds each seed's sample order (or None)."""
-        x_all, t_all = self.data["train"]
         batch = self.plan.batch_size
         with np.errstate(all="ignore"):
             for epoch in range(first, last):
                 z = self.observe(epoch)
                 if batch is None:
-                    self.learn(epoch, x_all, t_all, z)
+                    self.learn(epoch, *self.data["train"], z)
                     continue
                 order = orders[epoch - first][self.seed_rows]
                 for start in range(0, order.shape[1], batch):
                     rows = order[:, start:start + batch]
-                    x = x_all[rows]
-                    self.learn(epoch, x, t_all[rows], self.net.forward(x))
+                    x = np.swapaxes(self.rows["x"][rows], -1, -2)
+                    self.learn(epoch, x, np.swapaxes(self.rows["t"][rows], -1, -2),
+                               self.net.forward(x))
             if last == self.plan.epochs:
                 self.observe(last)
 
 
 def _grid(dataset, dtype):
-    """A GRID_SIZE² grid over the data, with a margin."""
+    """A GRID_SIZE² grid over the data, with a margin, as an array of shape (2, points)."""
     both = np.vstack([dataset.X_train, dataset.X_val])
     low, high = both.min(axis=0) - 0.5, both.max(axis=0) + 0.5
     xs, ys = (np.linspace(lo, hi, GRID_SIZE) for lo, hi in zip(low, high, strict=True))
     gx, gy = np.meshgrid(xs, ys)
-    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()]).astype(dtype)
+    return xs, ys, np.vstack([gx.ravel(), gy.ravel()]).astype(dtype)
 
 
 def _orders(plan, rngs, count):
@@ -276,14 +278,13 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
     }
     xs, ys, grid = _grid(ds, plan.dtype) if plan.boundary_epochs else (None, None, None)
     records = Records(plan.k, plan.epochs, len(plan.sizes) - 1, len(plan.boundary_epochs),
-                      GRID_SIZE**2, ds.n_outputs)
+                      ds.n_outputs, GRID_SIZE**2)
     bounds = np.linspace(0, plan.k, plan.threads + 1).round().astype(int)
     groups = [Group(plan, slice(a, b), params, data, records, grid)
               for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     rngs = [np.random.default_rng([SHUFFLE_TAG, s]) for s in sorted(set(plan.seeds))]
     chunk = max(1, math.ceil(plan.epochs / 40))
-    limit = threadpool_limits(1) if plan.threads > 1 else nullcontext()
-    with limit, ThreadPoolExecutor(plan.threads) as pool:
+    with threadpool_limits(1), ThreadPoolExecutor(plan.threads) as pool:   # tiny BLAS calls
         for first in range(0, plan.epochs, chunk):
             last = min(first + chunk, plan.epochs)
             orders = _orders(plan, rngs, last - first) if plan.batch_size else None

@@ -25,7 +25,7 @@ def _net(dataset, activation, k=2, hidden=(5, 4)):
 )
 def test_gradients_match_finite_differences(name, activation):
     ds = iv.load_dataset(name, n_samples=60, seed=2)
-    x, t = ds.X_train[:25], ds.targets(ds.y_train[:25])
+    x, t = ds.X_train[:25].T, ds.targets(ds.y_train[:25]).T
     net, head = _net(ds, activation), HEADS[ds.task]()
     z = net.forward(x)
     grads = [g.copy() for g in net.backward(x, head.gradient(z, t, np.empty_like(z)))]
@@ -48,11 +48,11 @@ def test_gradients_match_finite_differences(name, activation):
 
 
 def test_losses_are_stable_for_huge_logits():
-    z = np.array([[[1e4], [-1e4]]])
-    t = np.array([[0.0], [1.0]])
-    assert HEADS["binary"]().losses(z, t)[0] == pytest.approx(1e4)
-    z3 = np.array([[[1e4, 0.0, -1e4]]])
-    assert HEADS["multiclass"]().losses(z3, np.array([[0.0, 1.0, 0.0]]))[0] == pytest.approx(1e4)
+    z = np.array([[[1e4, -1e4]]])      # (runs, outputs, samples)
+    assert HEADS["binary"]().losses(z, np.array([[0.0, 1.0]]))[0] == pytest.approx(1e4)
+    z3 = np.array([[[1e4], [0.0], [-1e4]]])
+    t3 = np.array([[0.0], [1.0], [0.0]])
+    assert HEADS["multiclass"]().losses(z3, t3)[0] == pytest.approx(1e4)
 
 
 # --- the batched engine against a sequential per-run reference --------------------------------
