@@ -46,15 +46,17 @@ def _free_port():
 
 
 @pytest.fixture(scope="session")
-def server():
-    """Base URL of a Streamlit server running app.py on a free loopback port."""
+def streamlit_server(tmp_path_factory):
+    """(base URL, process) of a Streamlit server running app.py on a free loopback port."""
     _need_browser()
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -65,10 +67,16 @@ def server():
             time.sleep(0.3)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
-    yield url
+        pytest.fail("streamlit did not start: " + log.read_text()[-2000:])
+    yield url, proc
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(streamlit_server):
+    """Base URL of the Streamlit server."""
+    return streamlit_server[0]
 
 
 @pytest.fixture(scope="session")
