@@ -16,3 +16,19 @@ def test_theory_page_shows_formulas(open_page):
     assert_no_exception(page)
     assert page.locator(".katex").count() >= 5
     screenshot(page, "theory")
+
+
+def test_a_hostile_link_gets_a_notice_and_the_defaults(open_page):
+    page = open_page("distributions?seed=inf&nonsense=%3Cscript%3E")
+    assert_no_exception(page)
+    toasts = page.locator("[data-testid='stToast']")
+    toasts.first.wait_for(timeout=10_000)
+    text = " ".join(toasts.all_inner_texts())
+    assert "seed=inf" in text and "nonsense=<script>" in text
+    assert page.get_by_label("Seed").input_value() == "0"
+
+
+def test_instructor_mode_hides_the_sidebar(open_page):
+    page = open_page("theory?hide=sidebar")
+    assert_no_exception(page)
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
