@@ -1,9 +1,15 @@
 """Helpers for browser tests: wait for the app, screenshot it, check it shows no exception."""
 
+import shutil
 import time
 from pathlib import Path
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 def wait_idle(page, timeout=60_000):

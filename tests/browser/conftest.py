@@ -5,7 +5,6 @@ it the tests skip with a reason on a laptop, and fail under CI=true, where they 
 """
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,14 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_util import wait_idle
+from browser_util import CHROMIUM, CHROMIUM_ARGS, wait_idle
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 def _need_browser():
