@@ -7,6 +7,7 @@ target), classification splits are stratified, and everything is seeded.
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sklearn import datasets as skd
 from sklearn.model_selection import train_test_split
 
@@ -171,16 +172,25 @@ def _safe_std(a):
     return np.where(std > 0, std, 1.0)
 
 
-def projection_2d(dataset):
-    """The data in 2-D for a scatter plot: the features themselves, or their top 2 PCs.
+def preview_frame(dataset):
+    """The data in 2-D for a scatter plot, and what its axes are.
+
+    Two features are shown as they are; more are projected on their top two principal
+    components (of the training split).
 
     Returns
     -------
-    (np.ndarray, np.ndarray, str)
-        Projected training and validation points, and a note on the axes.
+    (pandas.DataFrame, str)
+        Columns x, y, split ("train" | "val"), target; and a note on the axes.
     """
-    if dataset.n_features == 2:
-        return dataset.X_train, dataset.X_val, "the two features"
-    _, _, vt = np.linalg.svd(dataset.X_train, full_matrices=False)
-    basis = vt[:2].T
-    return dataset.X_train @ basis, dataset.X_val @ basis, "top two principal components"
+    X = np.vstack([dataset.X_train, dataset.X_val])
+    note = "the two features"
+    if dataset.n_features != 2:
+        X = X @ np.linalg.svd(dataset.X_train, full_matrices=False)[2][:2].T
+        note = f"top two principal components of {dataset.n_features} features"
+    frame = pd.DataFrame({
+        "x": X[:, 0], "y": X[:, 1],
+        "split": ["train"] * len(dataset.X_train) + ["val"] * len(dataset.X_val),
+        "target": np.concatenate([dataset.y_train, dataset.y_val]),
+    })
+    return frame, note

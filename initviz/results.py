@@ -100,19 +100,33 @@ def _tidy(runs, first_epoch=0, repeat=1, **columns):
     return pd.DataFrame(frame)
 
 
-def curves(history, metric="loss", max_points=200):
-    """Mean, min, max and std across seeds of `metric` per initializer, split and epoch.
+def curves(frame, metric="loss", by=("initializer", "split"), max_points=150):
+    """Mean, min, max and std across seeds of `metric` per group `by` and epoch.
 
     Epochs are thinned to at most `max_points` per curve; diverged runs drop out of the
     statistics from their diverged epoch on (`n` counts the runs left).
     """
-    epochs = history["epoch"].max()
-    keep = np.unique(np.linspace(0, epochs, max_points).round())
-    rows = history[history["epoch"].isin(keep)]
-    stats = rows.groupby(["initializer", "split", "epoch"], sort=False)[metric].agg(
+    epochs = frame["epoch"].agg(["min", "max"])
+    keep = np.unique(np.linspace(epochs["min"], epochs["max"], max_points).round())
+    rows = frame[frame["epoch"].isin(keep)]
+    stats = rows.groupby([*by, "epoch"], sort=False)[metric].agg(
         ["mean", "min", "max", "std", "count"]
     )
     return stats.rename(columns={"count": "n"}).reset_index()
+
+
+def divergences(history, metric="loss"):
+    """Where runs diverged: initializer, seed, split, epoch and the last finite `metric` before.
+
+    Empty when no run diverged.
+    """
+    finite = history[history[metric].notna()]
+    last = finite.loc[finite.groupby(["run", "split"])["epoch"].idxmax()]
+    last = last[last["epoch"] < history["epoch"].max()]
+    return pd.DataFrame({
+        "initializer": last["initializer"], "seed": last["seed"], "split": last["split"],
+        "epoch": last["epoch"] + 1, "value": last[metric],
+    }).reset_index(drop=True)
 
 
 def summarize(result, target_loss=None):

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import initviz as iv
-from initviz.datasets import SOURCES, projection_2d
+from initviz.datasets import SOURCES, preview_frame
 
 FIXED_SIZES = {"iris": 150, "wine": 178, "breast_cancer": 569, "digits": 1797, "diabetes": 442}
 CLASSES = {"iris": 3, "wine": 3, "digits": 10, "blobs": 3}
@@ -61,11 +61,12 @@ def test_targets_are_one_hot_for_multiclass_and_columns_otherwise():
 
 
 @pytest.mark.parametrize("name", ["moons", "digits"])
-def test_projection_is_two_dimensional(name):
+def test_preview_is_two_dimensional_with_every_point(name):
     ds = iv.load_dataset(name)
-    train, val, note = projection_2d(ds)
-    assert train.shape == (len(ds.X_train), 2) and val.shape == (len(ds.X_val), 2)
-    assert note
+    frame, note = preview_frame(ds)
+    assert len(frame) == len(ds.X_train) + len(ds.X_val)
+    assert (frame["split"] == "val").sum() == len(ds.X_val)
+    assert frame[["x", "y"]].notna().all().all() and note
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,79 @@
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "training.py")
+
+
+def _run(**state):
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def _charts(at):
+    return at.get("vega_lite_chart")
+
+
+def _ok(at):
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_default_view_trains_and_shows_every_chart_and_the_table():
+    at = _run()
+    _ok(at)
+    assert len(_charts(at)) == 5    # data, loss, accuracy, boundaries, gradients
+    table = at.dataframe[0].value
+    assert list(table["Initializer"]) == [
+        "zeros", "random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_uniform",
+        "he_normal"]
+    zeros = table.set_index("Initializer").loc["zeros"]
+    assert zeros["Final train loss"].startswith("0.693") and zeros["Epochs to target"] == "never"
+    assert "Zeros" in at.info[0].value        # the default is the first preset, explained
+
+
+def test_a_preset_button_loads_its_configuration():
+    at = _run(epochs=15.0)
+    at.button[2].click().run()      # Adam vs a too-small init
+    _ok(at)
+    assert at.session_state["opt"] == "adam" and at.session_state["layers"] == 2
+    assert "Adam divides" in at.info[0].value
+
+
+def test_regression_has_no_accuracy_or_boundary_and_says_so_in_the_table():
+    at = _run(data="diabetes", epochs=10.0, seeds=2, init=["he_normal", "zeros"])
+    _ok(at)
+    assert [s.value for s in at.subheader] == ["The data", "Results", "Loss", "Gradients"]
+    assert "Final val accuracy" not in at.dataframe[0].value.columns
+
+
+def test_multiclass_boundaries_scrub_over_epochs():
+    at = _run(data="blobs", epochs=20.0, seeds=1, init=["he_normal"])
+    _ok(at)
+    slider = at.select_slider(key="bepoch")
+    assert slider.options[0] == "0" and slider.value == 20
+    slider.set_value(0).run()
+    _ok(at)
+
+
+@pytest.mark.parametrize(
+    ("state", "message"),
+    [
+        ({"layers": 6, "width": 256.0, "epochs": 2000.0, "seeds": 10, "n": 5000.0},
+         "too large"),
+        ({"batch": "16", "epochs": 2000.0, "n": 2000.0, "seeds": 1, "init": ["he_normal"]},
+         "optimizer steps"),
+    ],
+)
+def test_oversized_requests_show_an_inline_error(state, message):
+    at = _run(**state)
+    assert not at.exception
+    assert message in at.error[0].value
+
+
+def test_no_initializer_asks_for_one():
+    at = _run(init=[])
+    assert not at.exception and "Pick at least one initializer" in at.info[0].value
