@@ -18,6 +18,8 @@ from .scaling import scaled_std, scaling
 
 MIN_BINS, MAX_BINS = 5, 400
 PDF_POINTS = 301
+FINE_BINS = 3600
+"""Bins of the histogram kept per sample; divisible by 10, 20, 30, 40, 50, 60, 75, 100, ..."""
 KS_SAMPLES = 20_000
 """KS uses the first this-many weights: iid draws, and the test stays fast and meaningful."""
 
@@ -53,8 +55,23 @@ STATS_COLUMNS = [
 ]
 
 
-def histogram(spec, shape, seed=0, flavor="keras", bins=60):
-    """Sample `spec` for `shape` and summarise the weights against theory.
+@dataclass(frozen=True)
+class Measurement:
+    """One sample reduced to what the charts and table need: a fine histogram and its stats.
+
+    Re-binning it to any number of bins needs no new sample, so a bins slider costs nothing.
+    """
+
+    initializer: str
+    flavor: str
+    law: object
+    fine_edges: np.ndarray
+    fine_counts: np.ndarray
+    stats: dict
+
+
+def measure(spec, shape, seed=0, flavor="keras"):
+    """Sample `spec` for `shape` as `flavor` does and reduce the weights to a `Measurement`.
 
     Parameters
     ----------
@@ -65,25 +82,54 @@ def histogram(spec, shape, seed=0, flavor="keras", bins=60):
     seed : int
         Seed of the sample (same weights as ``iv.sample``).
     flavor : {"keras", "pytorch", "jax"}
-    bins : int
-        Number of histogram bins.
 
     Returns
     -------
-    Histograms
+    Measurement
     """
     label = resolve(spec).label
     shape = check_shape(shape)
-    bins = check_int("bins", bins, MIN_BINS, MAX_BINS)
     law = theory(label, shape, flavor)
     weights = sample(label, shape, seed, flavor).reshape(-1)
-    key = {"initializer": label, "flavor": flavor}
+    stats_row = _stats(weights, law)
+    low, high = stats_row["min"], stats_row["max"]
+    if high == low:  # a constant: a narrow bar around its value
+        half = 1e-3 * max(1.0, abs(low))
+        low, high = low - half, high + half
+    counts, edges = np.histogram(weights, bins=FINE_BINS, range=(low, high))
+    return Measurement(label, flavor, law, edges, counts, stats_row)
+
+
+def summarize(measurement, bins=60):
+    """Tidy `Histograms` of one `Measurement` with `bins` bins.
+
+    Bin edges are the fine edges nearest to an even split of the sample's range, so bins are
+    equal in width to within 1/`FINE_BINS` of the range (exactly equal when `bins` divides it).
+    """
+    bins = check_int("bins", bins, MIN_BINS, MAX_BINS)
+    m = measurement
+    cuts = np.round(np.linspace(0, FINE_BINS, bins + 1)).astype(int)
+    counts = np.add.reduceat(m.fine_counts, cuts[:-1])
+    edges = m.fine_edges[cuts]
+    key = {"initializer": m.initializer, "flavor": m.flavor}
+    binned = pd.DataFrame({
+        "left": edges[:-1], "right": edges[1:], "count": counts,
+        "density": counts / (m.stats["n"] * np.diff(edges)),
+    })
     return Histograms(
-        bins=_tag(_bin(weights, bins), key),
-        pdf=_tag(_pdf_curve(law), key),
-        rules=_tag(_rules(law), key),
-        stats=pd.DataFrame([key | _stats(weights, law)], columns=STATS_COLUMNS),
+        bins=_tag(binned, key),
+        pdf=_tag(_pdf_curve(m.law), key),
+        rules=_tag(_rules(m.law), key),
+        stats=pd.DataFrame([key | m.stats], columns=STATS_COLUMNS),
     )
+
+
+def histogram(spec, shape, seed=0, flavor="keras", bins=60):
+    """Sample `spec` for `shape` and summarise the weights against theory in `bins` bins.
+
+    The parameters are those of `measure`, plus `bins`; returns `Histograms`.
+    """
+    return summarize(measure(spec, shape, seed, flavor), bins)
 
 
 def combine(results):
@@ -105,20 +151,6 @@ def histograms(specs, shape, seed=0, flavors=("keras",), bins=60):
 def _tag(frame, key):
     """Put the identifying columns first."""
     return pd.concat([pd.DataFrame(key, index=frame.index), frame], axis=1)
-
-
-def _bin(weights, bins):
-    """Bin over the sample's range; a constant sample gets a narrow bar around its value."""
-    low, high = float(weights.min()), float(weights.max())
-    if high == low:
-        half = 1e-3 * max(1.0, abs(low))
-        low, high = low - half, high + half
-    counts, edges = np.histogram(weights, bins=bins, range=(low, high))
-    width = np.diff(edges)
-    return pd.DataFrame({
-        "left": edges[:-1], "right": edges[1:], "count": counts,
-        "density": counts / (weights.size * width),
-    })
 
 
 def _pdf_curve(law):

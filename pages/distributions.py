@@ -1,6 +1,236 @@
-"""Distributions page (being built)."""
+"""Distributions: sample a layer's weights with several initializers and hold them to theory."""
 
+import numpy as np
 import streamlit as st
 
-st.title("Distributions")
-st.info("This page is being built.")
+import initviz as iv
+from initviz import codegen
+from initviz import histograms as hg
+from initviz.charts import distributions as charts
+from initviz.limits import MAX_DIM
+from ui.sharing import hidden, notebook_snippet, share_link
+from ui.widgets import FLAVOR_LABELS, flavor_picker, initializer_picker, int_input, seed_input
+
+DEFAULT_SPECS = ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal"]
+COMPARED = ("keras", "pytorch")
+LAYERS = {"dense": "Dense", "conv": "Conv2D"}
+SIZES = {  # key -> (label, default, help)
+    "fan_in": ("fan_in (inputs)", 784, "Inputs of the dense layer."),
+    "fan_out": ("fan_out (units)", 256, "Units of the dense layer."),
+    "kh": ("kernel height", 3, None),
+    "kw": ("kernel width", 3, None),
+    "in_ch": ("in channels", 64, None),
+    "out_ch": ("out channels", 128, None),
+}
+STAT_LABELS = {
+    "initializer": "initializer", "flavor": "flavour", "kind": "law", "n": "weights",
+    "mean": "mean", "theory_mean": "mean (theory)", "std": "std", "theory_std": "std (theory)",
+    "std_rel_error": "std rel. error", "min": "min", "max": "max",
+    "theory_low": "low bound (theory)", "theory_high": "high bound (theory)",
+    "ks_stat": "KS statistic", "ks_pvalue": "KS p-value",
+}
+
+
+PRESETS = {
+    "Too small / too large": (
+        {"init": ["random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"]},
+        "A fixed std ignores the layer: each output sums fan_in products, so a layer multiplies "
+        "the signal's std by about √fan_in · std(W). With fan_in 784 that is **0.28** for "
+        "N(0, 0.01²): the signal vanishes within a few layers; and **28** for N(0, 1): it "
+        "explodes or saturates. Glorot picks std √(2/(fan_in+fan_out)) from the shape.",
+    ),
+    "Truncated or not": (
+        {"init": ["glorot_normal", "he_normal"], "compare": True},
+        "Same name, same variance, different shape: Keras (and JAX) cut glorot_normal and "
+        "he_normal at ±2σ and widen σ by 1/0.88 so the variance stays right; PyTorch's "
+        "xavier_normal_ and kaiming_normal_ keep the full Gaussian tails.",
+    ),
+    "Uniform or normal": (
+        {"init": ["he_uniform", "he_normal"], "flavor": "pytorch"},
+        "He uniform and He normal have the same std, √(2/fan_in): the uniform is a box out to "
+        "√3 · std, the normal is a bell with tails. For training, the variance is what matters.",
+    ),
+    "PyTorch default": (
+        {"init": ["pytorch_default", "lecun_uniform", "he_uniform"]},
+        "nn.Linear's default U(±1/√fan_in) has std 1/√(3·fan_in): √3 below LeCun and √6 below "
+        "He. Fine for a shallow net; a deep ReLU stack built from it shrinks its signal.",
+    ),
+}
+PRESET_RESET = {"compare": False, "flavor": "keras", "shared_x": True}
+
+
+def apply_preset(values):
+    """Set the widgets a preset names; compare, flavour and shared x go back to defaults."""
+    for key, value in (PRESET_RESET | values).items():
+        st.session_state[key] = value
+
+
+def preset_is_on(values):
+    return all(st.session_state.get(k) == v for k, v in (PRESET_RESET | values).items())
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def measure(spec, shape, seed, flavor):
+    """One sample per (spec, shape, seed, flavour), reduced to a fine histogram and stats."""
+    return hg.measure(spec, shape, seed, flavor)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def std_vs_fan_in(fan_out, fan_in):
+    return hg.std_vs_fan_in(fan_out, fan_in)
+
+
+def layer_inputs():
+    """Layer kind and sizes; returns the weight shape in the Keras layout."""
+    kind = st.radio("Layer", list(LAYERS), format_func=LAYERS.get, horizontal=True,
+                    key="layer", bind="query-params")
+    keys = ("fan_in", "fan_out") if kind == "dense" else ("kh", "kw", "in_ch", "out_ch")
+    cols, shape = st.columns(2), []
+    for i, key in enumerate(keys):
+        label, default, help_text = SIZES[key]
+        with cols[i % 2]:
+            shape.append(int_input(label, 1, MAX_DIM, default, key, help=help_text))
+    return tuple(shape)
+
+
+def compute(specs, shape, seed, flavors, bins):
+    """Histograms of every (spec, flavour) that exists; warn about the ones that do not."""
+    results = []
+    for spec in specs:
+        for flavor in flavors:
+            try:
+                results.append(hg.summarize(measure(spec, shape, seed, flavor), bins))
+            except iv.InputError as error:
+                st.warning(f"`{spec}` ({FLAVOR_LABELS[flavor]}): {error}")
+    return hg.combine(results)
+
+
+def show_histograms(result, compare, shared_x):
+    columns = min(len(result.stats), 2 if compare else 3)
+    width = {1: 520, 2: 340, 3: 230}[columns]
+    st.altair_chart(
+        charts.histogram_chart(result, columns, shared_x, FLAVOR_LABELS, width=width),
+        width="content",
+    )
+    st.caption(
+        "**What am I looking at?** Each panel is one weight matrix, drawn once. The blue bars are "
+        "its weights binned as a density (bar area = share of weights); the dark curve is the "
+        "density theory predicts. Orange dashed lines mark mean ± one standard deviation, red "
+        "lines the hard bounds (the uniform limit, or where a truncated normal is cut). "
+        + ("Pairs show the same name in Keras and PyTorch: Keras truncates its *_normal "
+           "presets, PyTorch does not; the variance is the same. " if compare else "")
+        + ("All panels share one x axis, so a wider panel really is a wider distribution."
+           if shared_x else "Each panel has its own x axis.")
+    )
+
+
+def show_table(stats):
+    shown = stats.replace([np.inf, -np.inf], np.nan).rename(columns=STAT_LABELS)
+    number = st.column_config.NumberColumn
+    config = {label: number(label, format="%.4g") for key, label in STAT_LABELS.items()
+              if key not in ("initializer", "flavor", "kind", "n")}
+    config[STAT_LABELS["std_rel_error"]] = number(STAT_LABELS["std_rel_error"], format="percent")
+    st.dataframe(shown, hide_index=True, column_config=config)
+    st.caption(
+        "Empirical numbers come from the sampled weights, theory from the initializer's formula. "
+        "*std rel. error* is (empirical − theory) / theory: a fraction of a percent on a large "
+        "layer. The Kolmogorov–Smirnov test compares the first 20,000 weights with the theoretical "
+        "distribution: a small statistic and a p-value that is not tiny (say > 0.01) mean the "
+        "sample looks like the theory. Blank: no hard bound, or no density (constants, identity)."
+    )
+    st.download_button("Download the table as CSV", stats.to_csv(index=False),
+                       file_name="initviz_distributions.csv", mime="text/csv", icon="⬇️")
+
+
+def show_fan_in(fan_in, fan_out):
+    st.altair_chart(charts.fan_in_chart(std_vs_fan_in(fan_out, fan_in)), width="stretch")
+    st.caption(
+        f"**What am I looking at?** The std each rule picks for a layer with fan_in inputs "
+        f"(fan_out held at {fan_out:,}), on log-log axes. He, LeCun and the PyTorch default are "
+        "parallel lines of slope −1/2 (std ∝ 1/√fan_in): He is √2 times LeCun, the PyTorch "
+        "default √3 times smaller. Glorot averages fan_in and fan_out, so it bends towards a "
+        "constant when fan_in is much smaller than fan_out. The dots are this layer."
+    )
+
+
+def show_code(specs, shape, flavor, seed):
+    st.caption(
+        f"Each snippet draws weights with the same law as the **{FLAVOR_LABELS[flavor]}** flavour "
+        "(set in the sidebar) for this layer. Only the NumPy one gives the very numbers above; "
+        "each framework has its own random generator. PyTorch stores weights as (out, in, …)."
+    )
+    for tab, spec in zip(st.tabs(specs), specs, strict=True):
+        with tab:
+            try:
+                code = codegen.snippets(spec, shape, flavor, seed)
+            except iv.InputError as error:
+                st.info(str(error))
+                continue
+            for inner, framework in zip(st.tabs(list(code)), code, strict=True):
+                inner.code(code[framework], language="python")
+
+
+st.title("Distributions: sampled weights against theory")
+st.caption(
+    "Draw one layer's weight matrix with several initializers and hold each against its "
+    "formula: the shape of the histogram, its spread, its hard bounds, and how the spread "
+    "follows the layer's fan-in."
+)
+
+if not hidden("presets"):
+    for column, (name, (values, _)) in zip(st.columns(len(PRESETS)), PRESETS.items(),
+                                            strict=True):
+        column.button(name, on_click=apply_preset, args=(values,), width="stretch")
+    for values, note in PRESETS.values():
+        if preset_is_on(values):
+            st.info(note, icon=":material/visibility:")
+
+with st.sidebar:
+    st.header("Layer")
+    layer_shape = layer_inputs()
+    st.header("Initializers")
+    flavor = flavor_picker()
+    compare = st.toggle("Compare flavours: Keras vs PyTorch", key="compare", bind="query-params",
+                        help="Show every initializer as Keras and as PyTorch draw it.")
+    specs = initializer_picker(DEFAULT_SPECS, key="init", flavor=None if compare else flavor)
+    st.header("Sampling")
+    seed = seed_input()
+    bins = st.slider("Bins", 10, 200, 60, step=5, key="bins", bind="query-params")
+    shared_x = st.toggle("Same x axis for all panels", True, key="shared_x",
+                         bind="query-params")
+
+try:
+    fan_in, fan_out = iv.fans(layer_shape)
+except iv.InputError as error:
+    st.error(f"Layer shape: {error}", icon=":material/error:")
+    st.stop()
+if not specs:
+    st.info("Pick at least one initializer in the sidebar.")
+    st.stop()
+
+flavors = COMPARED if compare else (flavor,)
+share_link()
+notebook_snippet(
+    "from initviz.histograms import histograms\n\n"
+    f"result = histograms({specs!r}, {layer_shape}, seed={seed}, flavors={flavors!r}, "
+    f"bins={bins})\nresult.stats  # also .bins, .pdf, .rules: tidy DataFrames"
+)
+torch_shape = (layer_shape[-1], layer_shape[-2], *layer_shape[:-2])
+st.markdown(
+    f"Weights of shape `{layer_shape}` ({np.prod(layer_shape):,} numbers): "
+    f"**fan_in = {fan_in:,}**, **fan_out = {fan_out:,}**. PyTorch stores them as `{torch_shape}`."
+)
+
+st.subheader("Sampled weights against theory")
+result = compute(specs, layer_shape, seed, flavors, bins)
+if not result.stats.empty:
+    show_histograms(result, compare, shared_x)
+    st.subheader("Empirical vs theoretical")
+    show_table(result.stats)
+
+st.subheader("How the std scales with fan_in")
+show_fan_in(fan_in, fan_out)
+
+if not hidden("code"):
+    st.subheader("The same weights in code")
+    show_code(specs, layer_shape, flavor, seed)

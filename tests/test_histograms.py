@@ -69,6 +69,25 @@ def test_bins_are_a_density_over_the_sample_range(spec):
     assert bins["left"].iloc[0] <= row["min"] and row["max"] <= bins["right"].iloc[-1]
 
 
+@pytest.mark.parametrize("bins", [60, 37, 400])
+def test_rebinning_matches_numpy_on_the_same_sample(bins):
+    weights = iv.sample("he_normal", DENSE, seed=3, flavor="pytorch").reshape(-1)
+    result = hg.summarize(hg.measure("he_normal", DENSE, seed=3, flavor="pytorch"), bins).bins
+    edges = np.append(result["left"], result["right"].iloc[-1])
+    widths = np.diff(edges)
+    even = (weights.max() - weights.min()) / bins
+    assert np.allclose(widths, even, rtol=bins / hg.FINE_BINS)  # exact when bins divides it
+    counts, _ = np.histogram(weights, bins=edges)
+    assert np.abs(result["count"] - counts).sum() <= 2  # at most a rounding at an edge
+
+
+def test_changing_bins_reuses_the_sample():
+    m = hg.measure("glorot_uniform", DENSE, seed=1)
+    coarse, fine = hg.summarize(m, 10), hg.summarize(m, 200)
+    assert coarse.stats.equals(fine.stats)
+    assert coarse.bins["count"].sum() == fine.bins["count"].sum() == math.prod(DENSE)
+
+
 def test_uniform_histogram_is_flat_at_the_pdf():
     bins = hg.histogram("glorot_uniform", (1000, 1000), seed=0, bins=20).bins
     limit = math.sqrt(6 / 2000)
