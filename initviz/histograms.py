@@ -92,11 +92,7 @@ def measure(spec, shape, seed=0, flavor="keras"):
     law = theory(label, shape, flavor)
     weights = sample(label, shape, seed, flavor).reshape(-1)
     stats_row = _stats(weights, law)
-    low, high = stats_row["min"], stats_row["max"]
-    if high == low:  # a constant: a narrow bar around its value
-        half = 1e-3 * max(1.0, abs(low))
-        low, high = low - half, high + half
-    counts, edges = np.histogram(weights, bins=FINE_BINS, range=(low, high))
+    counts, edges = np.histogram(weights, FINE_BINS, (stats_row["min"], stats_row["max"]))
     return Measurement(label, flavor, law, edges, counts, stats_row)
 
 
@@ -105,6 +101,7 @@ def summarize(measurement, bins=60):
 
     Bin edges are the fine edges nearest to an even split of the sample's range, so bins are
     equal in width to within 1/`FINE_BINS` of the range (exactly equal when `bins` divides it).
+    A point mass (std 0, e.g. zeros) has no density: no bins, and an "all weights" rule.
     """
     bins = check_int("bins", bins, MIN_BINS, MAX_BINS)
     m = measurement
@@ -116,6 +113,8 @@ def summarize(measurement, bins=60):
         "left": edges[:-1], "right": edges[1:], "count": counts,
         "density": counts / (m.stats["n"] * np.diff(edges)),
     })
+    if m.law.std == 0:
+        binned = binned.iloc[:0]
     return Histograms(
         bins=_tag(binned, key),
         pdf=_tag(_pdf_curve(m.law), key),
@@ -169,7 +168,7 @@ def _pdf_curve(law):
 
 def _rules(law):
     """Positions of mean ± std, and of the hard bounds where the law has them."""
-    rows = []
+    rows = [("all weights", law.mean)] if law.std == 0 else []
     if law.std > 0:
         rows += [("mean − std", law.mean - law.std), ("mean + std", law.mean + law.std)]
     if law.kind in ("uniform", "truncated_normal"):

@@ -106,7 +106,8 @@ def compute(specs, shape, seed, flavors, bins):
 
 
 def show_histograms(result, compare, shared_x):
-    columns = min(len(result.stats), 2 if compare else 3)
+    n_panels = len(result.stats)
+    columns = 2 if compare or n_panels == 4 else min(n_panels, 3)
     width = {1: 520, 2: 340, 3: 230}[columns]
     st.altair_chart(
         charts.histogram_chart(result, columns, shared_x, FLAVOR_LABELS, width=width),

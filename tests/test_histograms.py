@@ -58,7 +58,8 @@ def test_ks_rejects_a_wrong_law():
     assert hg._stats(weights.reshape(-1), wrong)["ks_pvalue"] < 1e-6
 
 
-@pytest.mark.parametrize("spec", ["glorot_uniform", "he_normal", "orthogonal(gain=3)", "zeros"])
+@pytest.mark.parametrize("spec", ["glorot_uniform", "he_normal", "orthogonal(gain=3)",
+                                  "identity(gain=2)"])
 def test_bins_are_a_density_over_the_sample_range(spec):
     result = hg.histogram(spec, DENSE, seed=2, bins=37)
     bins, row = result.bins, result.stats.iloc[0]
@@ -129,10 +130,13 @@ def test_rules_mark_std_and_only_hard_bounds():
     assert hg.histogram("orthogonal", DENSE).rules["rule"].str.contains("bound").sum() == 0
 
 
-def test_constant_is_one_bar_and_no_ks():
-    result = hg.histogram("constant(value=0.5)", DENSE, bins=10)
+@pytest.mark.parametrize("spec", ["constant(value=0.5)", "random_normal(mean=0.5, stddev=0)"])
+def test_a_point_mass_is_a_rule_not_bins_and_has_no_ks(spec):
+    result = hg.histogram(spec, DENSE, bins=10)
     row = result.stats.iloc[0]
-    assert (result.bins["count"] > 0).sum() == 1
+    assert result.bins.empty
+    assert list(result.rules.itertuples(index=False)) == [(row["initializer"], "keras",
+                                                          "all weights", 0.5)]
     assert row["std"] == 0 and row["min"] == row["max"] == 0.5
     assert math.isnan(row["ks_stat"]) and math.isnan(row["std_rel_error"])
     assert result.pdf.empty

@@ -7,12 +7,15 @@ GUIDES = {
     "theoretical pdf": ("#1f2937", []),
     "mean ± std": ("#e67e22", [6, 4]),
     "hard bound": ("#c0392b", []),
+    "all weights equal (no density)": ("#1d4ed8", []),
 }
 """Legend entry -> (colour, dash) of the lines drawn over the bars."""
 RULE_GUIDE = {"mean − std": "mean ± std", "mean + std": "mean ± std",
-              "lower bound": "hard bound", "upper bound": "hard bound"}
+              "lower bound": "hard bound", "upper bound": "hard bound",
+              "all weights": "all weights equal (no density)"}
 BAR_COLOR = "#7fa7d9"
 CURVE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+STD_TICKS = [10.0**k * m for k in range(-5, 2) for m in (1, 3)]
 FAN_IN_TICKS = [10, 30, 100, 300, 1000, 3000, 10_000, 30_000, 100_000]
 
 
@@ -63,20 +66,21 @@ def histogram_chart(result, columns=3, shared_x=True, flavor_names=None, width=2
     """
     labels = panel_labels(result.stats, flavor_names)
     data = _long(result, labels)
+    shown = [g for g in GUIDES if g in set(data["guide"])]
     guide = alt.Color(
         "guide:N", title=None,
-        scale=alt.Scale(domain=list(GUIDES), range=[c for c, _ in GUIDES.values()]),
-        legend=alt.Legend(orient="top", labelFontSize=12, symbolStrokeWidth=2.5),
+        scale=alt.Scale(domain=shown, range=[GUIDES[g][0] for g in shown]),
+        legend=alt.Legend(orient="top", labelFontSize=12, symbolStrokeWidth=2.5, labelLimit=0),
     )
     dash = alt.StrokeDash(
-        "guide:N", scale=alt.Scale(domain=list(GUIDES), range=[d for _, d in GUIDES.values()]),
+        "guide:N", scale=alt.Scale(domain=shown, range=[GUIDES[g][1] for g in shown]),
         legend=None,
     )
     x = alt.X("x:Q", title="weight value", axis=alt.Axis(format="~g", tickCount=5))
     bars = alt.Chart().transform_filter(alt.datum.part == "bin").mark_bar(
         color=BAR_COLOR, binSpacing=0, opacity=0.85,
     ).encode(
-        x=x, x2="x2:Q", y=alt.Y("y:Q", title="density", axis=alt.Axis(format="~g")),
+        x=x, x2="x2:Q", y=alt.Y("y:Q", title="density", axis=alt.Axis(format="~r")),
         y2=alt.datum(0),
         tooltip=[alt.Tooltip("x:Q", title="from", format=".4g"),
                  alt.Tooltip("x2:Q", title="to", format=".4g"),
@@ -86,9 +90,8 @@ def histogram_chart(result, columns=3, shared_x=True, flavor_names=None, width=2
     pdf = alt.Chart().transform_filter(alt.datum.part == "pdf").mark_line(
         strokeWidth=2, clip=True,
     ).encode(x=x, y="y:Q", color=guide, strokeDash=dash)
-    rules = alt.Chart().transform_filter(alt.datum.part == "rule").mark_rule(
-        strokeWidth=1.8,
-    ).encode(
+    rules = alt.Chart().transform_filter(alt.datum.part == "rule").mark_rule().encode(
+        strokeWidth=alt.condition(alt.datum.rule == "all weights", alt.value(4), alt.value(1.8)),
         x=x, color=guide, strokeDash=dash,
         tooltip=[alt.Tooltip("rule:N", title="rule"), alt.Tooltip("x:Q", format=".4g")],
     )
@@ -121,8 +124,8 @@ def fan_in_chart(table, height=320):
                       legend=alt.Legend(orient="right", labelFontSize=12, symbolStrokeWidth=3))
     x = alt.X("fan_in:Q", title="fan_in", scale=alt.Scale(type="log", nice=False),
               axis=alt.Axis(format="~s", values=FAN_IN_TICKS))
-    y = alt.Y("std:Q", title="std of the weights", scale=alt.Scale(type="log"),
-              axis=alt.Axis(format="~g"))
+    y = alt.Y("std:Q", title="std of the weights", scale=alt.Scale(type="log", nice=False),
+              axis=alt.Axis(format="~g", values=STD_TICKS))
     tooltip = ["initializer:N", "fan_in:Q", alt.Tooltip("std:Q", format=".4g")]
     base = alt.Chart(table).encode(x=x, y=y, color=color, tooltip=tooltip)
     current = table[table["current"]]
