@@ -1,0 +1,35 @@
+from browser_util import assert_no_exception, screenshot, wait_idle
+
+CHART = ".vega-embed canvas, .vega-embed svg"
+
+
+def _open(open_page, path):
+    # A fresh server serves its very first page before app.py has registered st.navigation
+    # (plain pages/ mode: no wide layout, file names in the sidebar), so warm it up first.
+    open_page("")
+    return open_page(path, height=2600)
+
+
+def test_propagation_page_draws_charts(open_page):
+    page = _open(open_page, "propagation")
+    page.wait_for_selector(CHART, state="visible", timeout=60_000)
+    wait_idle(page)
+    assert_no_exception(page)
+    assert page.locator(".vega-embed").count() == 3
+    box = page.locator(".vega-embed").first.bounding_box()
+    assert box["width"] > 600 and box["height"] > 250
+    body = page.inner_text("[data-testid='stMain']")
+    for text in ("Forward: std of the activations", "Backward: std of the gradient",
+                 "mean-field theory", "What am I looking at?", "0.01·N(0,1)"):
+        assert text in body
+    screenshot(page, "propagation")
+
+
+def test_a_preset_click_redraws(open_page):
+    page = _open(open_page, "propagation")
+    page.get_by_role("button", name="He vs Xavier on 30-layer ReLU").click()
+    page.wait_for_selector("text=Dead units", timeout=60_000)
+    wait_idle(page)
+    assert_no_exception(page)
+    assert "depth=30" in page.url and "act=relu" in page.url
+    screenshot(page, "propagation_relu")

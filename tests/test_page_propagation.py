@@ -1,0 +1,101 @@
+"""The Propagation page in AppTest: defaults, presets, URL state, bad inputs."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "propagation.py")
+
+
+def run(**query):
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.query_params.update(query)
+    return at.run()
+
+
+def assert_clean(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def charts(at):
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return run()
+
+
+def test_defaults_show_the_cs231n_experiment(default_page):
+    at = default_page
+    assert_clean(at)
+    assert not at.error
+    assert "Propagation" in at.title[0].value
+    # The default view is the CS231n preset, so its note is shown.
+    assert any("0.01·N(0,1)" in info.value for info in at.info)
+    std, fractions, hist = charts(at)
+    assert std["facet"]["column"]["field"] == "panel"
+    assert "Saturated" in json.dumps(fractions["title"])
+    assert len(hist["vconcat"]) == 3    # one row of layer histograms per initializer
+    table = at.dataframe[-1].value
+    assert table.initializer.unique().tolist() == [
+        "random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"]
+    small = table[table.initializer == "random_normal(stddev=0.01)"]
+    assert small.act_std.iloc[0] == pytest.approx(0.213, rel=0.02)
+
+
+def test_defaults_offer_csv_and_criticality(default_page):
+    at = default_page
+    assert at.get("download_button")
+    critical = at.dataframe[0].value
+    assert critical.set_index("initializer").loc["glorot_normal", "chi1"] < 1.0001
+
+
+def test_preset_sets_the_widgets_and_explains_itself():
+    at = run()
+    button = next(b for b in at.button if b.label == "He vs Xavier on 30-layer ReLU")
+    button.click().run()
+    assert_clean(at)
+    assert at.slider(key="depth").value == 30
+    assert at.selectbox(key="act").value == "relu"
+    assert at.multiselect(key="init").value == ["glorot_normal", "he_normal"]
+    assert at.multiselect(key="layers").value[-1] == 30   # histograms follow the new depth
+    assert any("He" in info.value and "2⁻³⁰" in info.value for info in at.info)
+    table = at.dataframe[-1].value
+    he = table[table.initializer == "he_normal"]
+    assert he.dead_frac.iloc[0] == pytest.approx(0.5, abs=0.02)
+    assert any("Dead units" in json.dumps(c.get("title", "")) for c in charts(at))
+
+
+def test_the_url_holds_the_view():
+    at = run(depth="4", act="leaky_relu", slope="0.2", width="32", init=["he_normal", "zeros"])
+    assert_clean(at)
+    table = at.dataframe[-1].value
+    assert table.layer.max() == 4
+    assert table.initializer.unique().tolist() == ["he_normal", "zeros"]
+    assert not any(i.value.startswith("ReLU zeroes") for i in at.info)  # no preset matches
+    snippet = at.code[-1].value
+    assert "'leaky_relu(slope=0.2)'" in snippet and "depth=4" in snippet
+
+
+def test_a_request_over_the_cap_is_an_inline_error():
+    at = run(depth="200", width="1024", samples="2000")
+    assert_clean(at)
+    assert any("more than this demo computes" in e.value for e in at.error)
+    assert not at.get("vega_lite_chart")
+
+
+def test_a_bad_typed_initializer_is_skipped_with_a_warning():
+    at = run(init=["he_normal", "he_normal(scale=2)"], depth="3", width="16")
+    assert_clean(at)
+    assert any("he_normal has no argument 'scale'" in w.value for w in at.warning)
+    assert at.dataframe[-1].value.initializer.unique().tolist() == ["he_normal"]
+
+
+def test_no_initializer_asks_for_one():
+    at = run()
+    at.multiselect(key="init").set_value([]).run()
+    assert_clean(at)
+    assert any("Pick at least one initializer" in i.value for i in at.info)
