@@ -224,7 +224,7 @@ def _edges(act, arrays, bins):
     return np.linspace(low, high, bins + 1)
 
 
-def activation_histograms(specs, activation, depth, width, layers=None, bins=40, n_samples=1000,
+def activation_histograms(specs, activation, depth, width, layers=None, bins=41, n_samples=1000,
                           seed=0, flavor="keras", bias_std=0.0):
     """Histograms of the activations of chosen layers, pre-binned for charting.
 
@@ -237,7 +237,7 @@ def activation_histograms(specs, activation, depth, width, layers=None, bins=40,
     layers : list of int, optional
         Layers (1..depth) to bin; by default up to six spread from first to last.
     bins : int
-        Number of bins, 5 to 200.
+        Number of bins, 5 to 200; odd, 0 is the centre of a bin of a symmetric range.
 
     Returns
     -------
