@@ -8,6 +8,7 @@ from initviz import codegen
 from initviz import histograms as hg
 from initviz.charts import distributions as charts
 from initviz.limits import MAX_DIM
+from ui.scenarios import DISTRIBUTIONS, preset_buttons, show_note
 from ui.sharing import hidden, notebook_snippet, share_link
 from ui.widgets import FLAVOR_LABELS, flavor_picker, initializer_picker, int_input, seed_input
 
@@ -31,42 +32,8 @@ STAT_LABELS = {
 }
 
 
-PRESETS = {
-    "Too small / too large": (
-        {"init": ["random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"]},
-        "A fixed std ignores the layer: each output sums fan_in products, so a layer multiplies "
-        "the signal's std by about √fan_in · std(W). With fan_in 784 that is **0.28** for "
-        "N(0, 0.01²): the signal vanishes within a few layers; and **28** for N(0, 1): it "
-        "explodes or saturates. Glorot picks std √(2/(fan_in+fan_out)) from the shape.",
-    ),
-    "Truncated or not": (
-        {"init": ["glorot_normal", "he_normal"], "compare": True},
-        "Same name, same variance, different shape: Keras (and JAX) cut glorot_normal and "
-        "he_normal at ±2σ and widen σ by 1/0.88 so the variance stays right; PyTorch's "
-        "xavier_normal_ and kaiming_normal_ keep the full Gaussian tails.",
-    ),
-    "Uniform or normal": (
-        {"init": ["he_uniform", "he_normal"], "flavor": "pytorch"},
-        "He uniform and He normal have the same std, √(2/fan_in): the uniform is a box out to "
-        "√3 · std, the normal is a bell with tails. For training, the variance is what matters.",
-    ),
-    "PyTorch default": (
-        {"init": ["pytorch_default", "lecun_uniform", "he_uniform"]},
-        "nn.Linear's default U(±1/√fan_in) has std 1/√(3·fan_in): √3 below LeCun and √6 below "
-        "He. Fine for a shallow net; a deep ReLU stack built from it shrinks its signal.",
-    ),
-}
-PRESET_RESET = {"compare": False, "flavor": "keras", "shared_x": True}
-
-
-def apply_preset(values):
-    """Set the widgets a preset names; compare, flavour and shared x go back to defaults."""
-    for key, value in (PRESET_RESET | values).items():
-        st.session_state[key] = value
-
-
-def preset_is_on(values):
-    return all(st.session_state.get(k) == v for k, v in (PRESET_RESET | values).items())
+PRESET_RESET = {"compare": False, "flavor": "keras", "shared_x": True, "layer": "dense",
+                "fan_in": 784.0, "fan_out": 256.0}
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -75,9 +42,21 @@ def measure(spec, shape, seed, flavor):
     return hg.measure(spec, shape, seed, flavor)
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def summarize(spec, shape, seed, flavor, bins):
+    return hg.summarize(measure(spec, shape, seed, flavor), bins)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def histogram_spec(config, _result, columns, shared_x, width):
+    """Vega-Lite spec of the histograms; `config` names what `_result` was computed from."""
+    chart = charts.histogram_chart(_result, columns, shared_x, FLAVOR_LABELS, width=width)
+    return charts.to_spec(chart)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def std_vs_fan_in(fan_out, fan_in):
-    return hg.std_vs_fan_in(fan_out, fan_in)
+def fan_in_spec(fan_out, fan_in):
+    return charts.to_spec(charts.fan_in_chart(hg.std_vs_fan_in(fan_out, fan_in)))
 
 
 def layer_inputs():
@@ -99,20 +78,18 @@ def compute(specs, shape, seed, flavors, bins):
     for spec in specs:
         for flavor in flavors:
             try:
-                results.append(hg.summarize(measure(spec, shape, seed, flavor), bins))
+                results.append(summarize(spec, shape, seed, flavor, bins))
             except iv.InputError as error:
                 st.warning(f"`{spec}` ({FLAVOR_LABELS[flavor]}): {error}")
     return hg.combine(results)
 
 
-def show_histograms(result, compare, shared_x):
+def show_histograms(result, config, compare, shared_x):
     n_panels = len(result.stats)
     columns = 2 if compare or n_panels == 4 else min(n_panels, 3)
     width = {1: 520, 2: 340, 3: 230}[columns]
-    st.altair_chart(
-        charts.histogram_chart(result, columns, shared_x, FLAVOR_LABELS, width=width),
-        width="content",
-    )
+    spec = histogram_spec(config, result, columns, shared_x, width)
+    st.vega_lite_chart(spec=spec, width="content")
     st.caption(
         "**What am I looking at?** Each panel is one weight matrix, drawn once. The blue bars are "
         "its weights binned as a density (bar area = share of weights); the dark curve is the "
@@ -144,7 +121,7 @@ def show_table(stats):
 
 
 def show_fan_in(fan_in, fan_out):
-    st.altair_chart(charts.fan_in_chart(std_vs_fan_in(fan_out, fan_in)), width="stretch")
+    st.vega_lite_chart(spec=fan_in_spec(fan_out, fan_in), width="stretch")
     st.caption(
         f"**What am I looking at?** The std each rule picks for a layer with fan_in inputs "
         f"(fan_out held at {fan_out:,}), on log-log axes. He, LeCun and the PyTorch default are "
@@ -178,13 +155,7 @@ st.caption(
     "follows the layer's fan-in."
 )
 
-if not hidden("presets"):
-    for column, (name, (values, _)) in zip(st.columns(len(PRESETS)), PRESETS.items(),
-                                            strict=True):
-        column.button(name, on_click=apply_preset, args=(values,), width="stretch")
-    for values, note in PRESETS.values():
-        if preset_is_on(values):
-            st.info(note, icon=":material/visibility:")
+notes = preset_buttons(DISTRIBUTIONS, PRESET_RESET)
 
 with st.sidebar:
     st.header("Layer")
@@ -199,6 +170,7 @@ with st.sidebar:
     bins = st.slider("Bins", 10, 200, 60, step=5, key="bins", bind="query-params")
     shared_x = st.toggle("Same x axis for all panels", True, key="shared_x",
                          bind="query-params")
+show_note(DISTRIBUTIONS, PRESET_RESET, notes)
 
 try:
     fan_in, fan_out = iv.fans(layer_shape)
@@ -223,9 +195,10 @@ st.markdown(
 )
 
 st.subheader("Sampled weights against theory")
-result = compute(specs, layer_shape, seed, flavors, bins)
+config = (tuple(specs), layer_shape, seed, flavors, bins)
+result = compute(*config)
 if not result.stats.empty:
-    show_histograms(result, compare, shared_x)
+    show_histograms(result, config, compare, shared_x)
     st.subheader("Empirical vs theoretical")
     show_table(result.stats)
 

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ui.scenarios import DISTRIBUTIONS, PROPAGATION, TRAINING, for_page
+
 st.title("initviz: see why weight initialization matters")
 st.markdown(
     """
@@ -26,3 +28,18 @@ for col, (page, title, icon, text) in zip(cols, cards, strict=True):
     with col, st.container(border=True):
         st.page_link(page, label=title, icon=icon)
         st.caption(text)
+
+st.subheader("Workshop scenarios")
+st.caption(
+    "Each link opens a page set up to make one point, with a note of what to notice. Copy the "
+    "address from there to share it with a room."
+)
+for page, name in [(DISTRIBUTIONS, "Distributions"), (PROPAGATION, "Propagation"),
+                   (TRAINING, "Training")]:
+    st.markdown(f"**{name}**")
+    cols = st.columns(3)
+    for i, scenario in enumerate(for_page(page)):
+        with cols[i % 3], st.container(border=True):
+            st.page_link(page, label=scenario.title, icon=":material/play_circle:",
+                         query_params=scenario.query_params())
+            st.caption(scenario.teaser)

@@ -10,7 +10,8 @@ from initviz.activations import ACTIVATIONS, get_activation
 from initviz.charts import propagation as charts
 from initviz.limits import MAX_DEPTH, MAX_HISTOGRAM_LAYERS, MAX_WIDTH
 from initviz.propagation import activation_histograms, default_layers
-from ui.sharing import hidden, notebook_snippet, share_link
+from ui.scenarios import PROPAGATION, preset_buttons, show_note
+from ui.sharing import notebook_snippet, share_link
 from ui.widgets import flavor_picker, initializer_picker, int_input, seed_input
 
 SAMPLE_CHOICES = [100, 250, 500, 1000, 2000]
@@ -18,50 +19,11 @@ DEFAULTS = {
     "init": ["random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"],
     "act": "tanh", "depth": 10, "width": 500.0, "samples": 500, "bias": 0.0,
 }
-PRESETS = {
-    "CS231n tanh: 0.01 / 1.0 / Xavier": (
-        dict(DEFAULTS),
-        "**0.01·N(0,1)** shrinks the signal by ×0.22 per layer: the histograms collapse onto 0 "
-        "and the gradient reaching layer 1 is a millionth of the one at the top. **N(0,1)** "
-        "pins ~90 % of the units at ±1, where tanh is flat. **Xavier** keeps a healthy spread.",
-    ),
-    "He vs Xavier on 30-layer ReLU": (
-        dict(init=["glorot_normal", "he_normal"], act="relu", depth=30, width=256.0),
-        "ReLU zeroes half of every layer, so **Xavier** (variance 1/n on square layers) halves "
-        "E[a²] per layer: 2⁻³⁰ by the top. **He** doubles the variance to 2/n and the std stays "
-        "near 0.83 at every depth.",
-    ),
-    "SELU self-normalizing": (
-        dict(init=["lecun_normal", "he_normal", "random_normal(stddev=0.01)"], act="selu",
-             depth=50, width=256.0),
-        "With **LeCun normal** (σ_w² = 1) SELU holds the activations at mean 0, std 1 through "
-        "50 layers. It needs that variance: **He** drifts upwards, **0.01·N(0,1)** still vanishes.",
-    ),
-    "Orthogonal deep linear": (
-        dict(init=["orthogonal", "glorot_normal", "orthogonal(gain=1.1)"], act="linear",
-             depth=100, width=128.0),
-        "An **orthogonal** matrix keeps every vector's length, so the std is 1 at all 100 layers, "
-        "forwards and backwards. **Gaussian** weights of the same variance stretch some "
-        "directions and shrink others, and the std wanders; **gain 1.1** grows exactly 1.1×, "
-        "to 1.1¹⁰⁰ ≈ 14 000.",
-    ),
-}
-FRESH = {"flavor": "keras", "samples": DEFAULTS["samples"], "bias": 0.0}  # what presets reset
+FRESH = {"flavor": "keras", "samples": DEFAULTS["samples"], "bias": 0.0}  # presets reset these
 
 
 def _reset_layers():
     st.session_state["layers"] = default_layers(st.session_state["depth"])
-
-
-def _apply(values):
-    """Set the widgets to a preset; the histogram layers follow the new depth."""
-    for key, value in (FRESH | values).items():
-        st.session_state[key] = value
-    _reset_layers()
-
-
-def _matches(values):
-    return all(st.session_state.get(key) == value for key, value in (FRESH | values).items())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -88,11 +50,7 @@ st.caption(
     "decides whether anything arrives."
 )
 
-if not hidden("presets"):
-    for column, (name, (values, _)) in zip(st.columns(len(PRESETS)), PRESETS.items(),
-                                            strict=True):
-        column.button(name, on_click=_apply, args=(values,), width="stretch")
-notes = st.container()
+notes = preset_buttons(PROPAGATION, FRESH, then=_reset_layers)
 
 with st.sidebar:
     st.header("Network")
@@ -113,9 +71,7 @@ with st.sidebar:
                                bind="query-params", help="0: no bias. Biases are N(0, std²).")
     seed = seed_input()
 
-for values, note in PRESETS.values():
-    if _matches(values):
-        notes.info(note, icon=":material/visibility:")
+show_note(PROPAGATION, FRESH, notes)
 
 args = (tuple(specs), activation, depth, width, n_samples, seed, flavor, bias_std)
 if not specs:

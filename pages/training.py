@@ -9,53 +9,17 @@ from initviz.datasets import SOURCES, preview_frame
 from initviz.limits import MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH, MAX_TRAIN_SAMPLES
 from initviz.optimizers import OPTIMIZERS
 from initviz.results import boundary_frame, curves, divergences, summarize
-from ui.sharing import hidden, notebook_snippet, share_link
-from ui.widgets import flavor_picker, initializer_picker, int_input, seed_input
+from ui.scenarios import TRAINING, preset_buttons, show_note
+from ui.sharing import notebook_snippet, share_link
+from ui.widgets import OPTIMIZER_LABELS, flavor_picker, initializer_picker, int_input, seed_input
 
 BATCHES = ["full batch", "16", "32", "64", "128", "256"]
-OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum 0.9", "adam": "Adam"}
 DEFAULTS = {
     "data": "moons", "n": 500.0, "noise": 0.2, "layers": 3, "width": 32.0, "act": "tanh",
     "opt": "sgd", "lr": 0.5, "epochs": 300.0, "batch": "full batch", "seeds": 3,
     "init": ["zeros", "random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_uniform",
              "he_normal"],
 }
-PRESETS = {
-    "tanh: zeros, too small, too large, Xavier, He": (
-        {},
-        "**Zeros** never leaves ln 2 ≈ 0.693: every unit of a layer computes the same thing and "
-        "gets the same update, so the net stays as good as one unit. **0.01·N(0,1)** starts on "
-        "the same plateau, because the signal and the gradient shrink at every layer. "
-        "**N(0,1)** saturates the tanh units yet fits the training set fastest on this tiny "
-        "problem; look at its validation curve and its jagged boundary. **Xavier** and **He** "
-        "learn smoothly.",
-    ),
-    "Deep ReLU on circles: He vs Xavier": (
-        dict(data="circles", layers=6, width=32.0, act="relu", lr=0.05,
-             init=["random_normal(stddev=0.01)", "glorot_normal", "he_normal",
-                   "random_normal(stddev=1)"]),
-        "Six ReLU layers. **He** (variance 2/fan_in) keeps the signal's scale through the "
-        "depth and learns first; **Xavier** loses half of it per layer and starts slower. "
-        "**N(0,1)** explodes: the loss is astronomically large at once and the runs diverge "
-        "(✕). **0.01·N(0,1)** never gets a gradient through.",
-    ),
-    "Adam vs a too-small init": (
-        dict(layers=2, opt="adam", lr=0.01),
-        "Adam divides each step by the gradient's running scale, so **0.01·N(0,1)** escapes "
-        "the plateau that holds it under SGD. **Zeros** still cannot: Adam rescales, but "
-        "identical units still get identical updates.",
-    ),
-}
-
-
-def _apply(values):
-    """Set the widgets of a preset (the rest back to their defaults)."""
-    for key, value in (DEFAULTS | values).items():
-        st.session_state[key] = value
-
-
-def _matches(values):
-    return all(st.session_state.get(key) == value for key, value in (DEFAULTS | values).items())
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -81,18 +45,14 @@ def _mean_std(mean, std, digits=3):
 
 def _results_table(table, classify):
     """The summary as text for reading: mean ± std, counts."""
-    shown = {"Initializer": table["initializer"],
-             "Final train loss": _mean_std(table["final_train_loss_mean"],
-                                           table["final_train_loss_std"]),
-             "Final val loss": _mean_std(table["final_val_loss_mean"],
-                                         table["final_val_loss_std"])}
-    if classify:
-        shown["Final val accuracy"] = _mean_std(table["final_val_accuracy_mean"],
-                                                table["final_val_accuracy_std"])
-    shown["Epochs to target"] = table["epochs_to_target"].map(
-        lambda e: f"{e:.0f}" if e == e else "never")
-    shown["Reached / runs"] = (table["reached_target"].astype(str) + " / "
-                               + table["runs"].astype(str))
+    shown = {"Initializer": table["initializer"]}
+    for column, title in [("final_train_loss", "Train loss"), ("final_val_loss", "Val loss"),
+                          ("final_val_accuracy", "Val accuracy")][:3 if classify else 2]:
+        shown[title] = _mean_std(table[f"{column}_mean"], table[f"{column}_std"])
+    reached = table["reached_target"].astype(str) + " of " + table["runs"].astype(str)
+    shown["To target"] = (table["epochs_to_target"].map(lambda e: f"{e:.0f}")
+                                 + " (" + reached + ")").where(table["reached_target"] > 0,
+                                                               "never")
     shown["Diverged"] = table["diverged"]
     return shown
 
@@ -107,13 +67,7 @@ st.caption(
     "the curves comes from the initialization."
 )
 
-if not hidden("presets"):
-    for column, (name, (values, _)) in zip(st.columns(len(PRESETS)), PRESETS.items(),
-                                            strict=True):
-        column.button(name, on_click=_apply, args=(values,), width="stretch")
-    for values, note in PRESETS.values():
-        if _matches(values):
-            st.info(note, icon=":material/visibility:")
+notes = preset_buttons(TRAINING, DEFAULTS)
 
 with st.sidebar, st.form("setup", border=False):
     st.header("Data")
@@ -144,6 +98,7 @@ with st.sidebar, st.form("setup", border=False):
     first_seed = seed_input()
     st.form_submit_button("Train", type="primary", icon=":material/play_arrow:",
                           width="stretch")
+show_note(TRAINING, DEFAULTS, notes)
 
 if not specs:
     st.info("Pick at least one initializer in the sidebar, then press Train.")
@@ -161,8 +116,18 @@ except iv.InputError as error:
 dataset = result.dataset
 classify = dataset.task != "regression"
 share_link()
+notebook_snippet(
+    "import initviz as iv\n\n"
+    f"data = iv.load_dataset({data!r}, n_samples={n_samples}, noise={noise:g})\n"
+    f"result = iv.train(data, {list(specs)!r},\n"
+    f"                  seeds={list(seeds)!r}, hidden={list(hidden_layers)!r}, "
+    f"activation={activation!r},\n"
+    f"                  optimizer={optimizer!r}, lr={lr:g}, epochs={epochs}, "
+    f"batch_size={batch_size!r}, flavor={flavor!r})\n"
+    "result.history  # one row per run, epoch and split: loss, accuracy"
+)
 
-left, right = st.columns([2, 3])
+left, right = st.columns([1, 2])
 with left:
     st.subheader("The data")
     preview, axes = preview_frame(dataset)
@@ -175,8 +140,8 @@ with right:
     st.subheader("Results")
     target = st.number_input("Target training loss", 0.0, 100.0, 0.2, step=0.05,
                              key="target", bind="query-params",
-                             help="'Epochs to target' is the first epoch whose training loss "
-                             "is at most this, averaged over the runs that got there.")
+                             help="'To target' is the first epoch whose training loss is at "
+                             "most this, averaged over the runs that got there.")
     table = summarize(result, target_loss=target)
     st.dataframe(_results_table(table, classify), hide_index=True)
     st.caption(
@@ -204,8 +169,8 @@ st.caption(
     "on the data the network learns from (left) and on held-out data (right). Each line is "
     "the mean over the seeds of one initializer and the band shows how much the seeds "
     "disagree. A flat line at the start is a plateau; ✕ marks a run whose loss became "
-    "infinite or NaN (it is frozen there and left out of the mean). Click a legend entry to "
-    "highlight one initializer."
+    "infinite or NaN (it is frozen there and left out of the mean). Lines that coincide hide "
+    "each other: click a legend entry to highlight one initializer."
 )
 
 if classify:
@@ -244,13 +209,3 @@ st.caption(
     "drawn on a log axis and are left out."
 )
 
-notebook_snippet(
-    "import initviz as iv\n\n"
-    f"data = iv.load_dataset({data!r}, n_samples={n_samples}, noise={noise:g})\n"
-    f"result = iv.train(data, {list(specs)!r},\n"
-    f"                  seeds={list(seeds)!r}, hidden={list(hidden_layers)!r}, "
-    f"activation={activation!r},\n"
-    f"                  optimizer={optimizer!r}, lr={lr:g}, epochs={epochs}, "
-    f"batch_size={batch_size!r}, flavor={flavor!r})\n"
-    "result.history  # one row per run, epoch and split: loss, accuracy"
-)

@@ -14,8 +14,11 @@ HOSTILE = ["inf", "-inf", "nan", "1e308", "-1e308", "-7", "0", "abc", "x" * 5000
 
 
 def open_with(page, params):
-    """Run `page` on its own (no safety net in app.py) as a session arriving with URL `params`."""
-    at = AppTest.from_file(str(ROOT / page))
+    """Run `page` on its own (no safety net in app.py) as a session arriving with URL `params`.
+
+    Home links to the other pages, which needs the app's navigation: it opens through app.py.
+    """
+    at = AppTest.from_file(str(ROOT / ("app.py" if page == "pages/home.py" else page)))
     at.query_params.update(params)
     return at.run(timeout=180)
 

@@ -31,7 +31,7 @@ def test_default_view_trains_and_shows_every_chart_and_the_table():
         "zeros", "random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_uniform",
         "he_normal"]
     zeros = table.set_index("Initializer").loc["zeros"]
-    assert zeros["Final train loss"].startswith("0.693") and zeros["Epochs to target"] == "never"
+    assert zeros["Train loss"].startswith("0.693") and zeros["To target"] == "never"
     assert "Zeros" in at.info[0].value        # the default is the first preset, explained
 
 
@@ -47,7 +47,7 @@ def test_regression_has_no_accuracy_or_boundary_and_says_so_in_the_table():
     at = _run(data="diabetes", epochs=10.0, seeds=2, init=["he_normal", "zeros"])
     _ok(at)
     assert [s.value for s in at.subheader] == ["The data", "Results", "Loss", "Gradients"]
-    assert "Final val accuracy" not in at.dataframe[0].value.columns
+    assert "Val accuracy" not in at.dataframe[0].value.columns
 
 
 def test_multiclass_boundaries_scrub_over_epochs():

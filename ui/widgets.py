@@ -25,6 +25,7 @@ PRESETS = [
 ]
 
 FLAVOR_LABELS = {"keras": "Keras", "pytorch": "PyTorch", "jax": "JAX / Flax"}
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum 0.9", "adam": "Adam"}
 FAILURE_MESSAGE = (
     "Something went wrong on this page. Try other settings or reload; the error has been logged."
 )

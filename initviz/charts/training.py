@@ -92,7 +92,7 @@ def _cells(frame):
                         y1=frame["y"] - dy, y2=frame["y"] + dy)
 
 
-def boundary_chart(grid, points, n_classes, columns=4, size=190):
+def boundary_chart(grid, points, n_classes, columns=4, size=165):
     """Decision regions of each initializer (one panel each) with the data on top.
 
     Parameters
@@ -133,7 +133,7 @@ def boundary_chart(grid, points, n_classes, columns=4, size=190):
     return alt.concat(*panels, columns=columns).configure_view(strokeWidth=0)
 
 
-def dataset_chart(frame, regression=False, width=300, height=260):
+def dataset_chart(frame, regression=False, width=250, height=250):
     """The data: x, y coloured by class (or target value), training dots, validation triangles."""
     color = (alt.Color("target:Q", title="target", scale=alt.Scale(scheme="viridis"))
              if regression else alt.Color("target:N", title="class", scale=alt.Scale(
@@ -147,7 +147,7 @@ def dataset_chart(frame, regression=False, width=300, height=260):
     )
 
 
-def grad_norm_chart(stats, width=230, height=200):
+def grad_norm_chart(stats, width=170, height=200):
     """Mean gradient norm of each layer's weights over epochs, log scale, one panel per layer."""
     order = _order(stats)
     drawable = stats[stats["mean"] > 0]

@@ -1,0 +1,190 @@
+"""Workshop scenarios: a page's widgets set to make one point, and what to notice there.
+
+Each page shows its scenarios as preset buttons with the note of the one that is on; Home links
+to every scenario. The values are widget keys of the page; the rest go back to `reset`.
+"""
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui.sharing import hidden
+from ui.widgets import FLAVOR_LABELS, OPTIMIZER_LABELS
+
+DISTRIBUTIONS = "pages/distributions.py"
+PROPAGATION = "pages/propagation.py"
+TRAINING = "pages/training.py"
+URL_LABELS = {"flavor": FLAVOR_LABELS, "opt": OPTIMIZER_LABELS}
+"""Widgets whose URL value is the label they show (their `format_func`), not the value."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    page: str
+    title: str
+    values: dict
+    teaser: str
+    """Two sentences for Home: what the scenario shows."""
+    note: str
+    """What to notice, shown on the page while the scenario is on."""
+
+    def query_params(self):
+        """URL parameters that open the page in this scenario."""
+        return {key: _url_value(key, value) for key, value in self.values.items()}
+
+
+def _url_value(key, value):
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, bool):
+        return str(value).lower()
+    return URL_LABELS.get(key, {}).get(value, str(value))
+
+
+SCENARIOS = (
+    Scenario(
+        DISTRIBUTIONS, "Too small / too large",
+        {"init": ["random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"]},
+        "A fixed std ignores the layer's size. Glorot computes it from fan_in and fan_out.",
+        "A fixed std ignores the layer: each output sums fan_in products, so a layer multiplies "
+        "the signal's std by about √fan_in · std(W). With fan_in 784 that is **0.28** for "
+        "N(0, 0.01²): the signal vanishes within a few layers; and **28** for N(0, 1): it "
+        "explodes or saturates. Glorot picks std √(2/(fan_in+fan_out)) from the shape.",
+    ),
+    Scenario(
+        DISTRIBUTIONS, "Truncated or not",
+        {"init": ["glorot_normal", "he_normal"], "compare": True},
+        "Keras cuts its normal initializers at ±2σ; PyTorch does not. The variance is the same.",
+        "Same name, same variance, different shape: Keras (and JAX) cut glorot_normal and "
+        "he_normal at ±2σ and widen σ by 1/0.88 so the variance stays right; PyTorch's "
+        "xavier_normal_ and kaiming_normal_ keep the full Gaussian tails.",
+    ),
+    Scenario(
+        DISTRIBUTIONS, "Uniform or normal",
+        {"init": ["he_uniform", "he_normal"], "flavor": "pytorch"},
+        "A box and a bell with the same std. For training, the variance is what matters.",
+        "He uniform and He normal have the same std, √(2/fan_in): the uniform is a box out to "
+        "√3 · std, the normal is a bell with tails. For training, the variance is what matters.",
+    ),
+    Scenario(
+        DISTRIBUTIONS, "PyTorch default vs Keras default",
+        {"init": ["pytorch_default", "keras_default", "he_uniform"]},
+        "Both frameworks start a dense layer from a uniform law, of different widths. "
+        "PyTorch's is narrower than Keras' for most layer shapes, and both are narrower than He.",
+        "nn.Linear's default U(±1/√fan_in) has std 1/√(3·fan_in) = **0.021** here: √3 below "
+        "LeCun and √6 below He. Keras' Dense starts from glorot_uniform, std "
+        "√(2/(fan_in+fan_out)) = **0.044**. Fine for a shallow net; see Propagation for what a "
+        "deep ReLU stack makes of them.",
+    ),
+    Scenario(
+        PROPAGATION, "CS231n tanh: 0.01 / 1.0 / Xavier",
+        {"init": ["random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"],
+         "act": "tanh", "depth": 10, "width": 500.0},
+        "The classic 10-layer tanh experiment. Too small vanishes, too large saturates, Xavier "
+        "keeps the signal alive.",
+        "**0.01·N(0,1)** shrinks the signal by ×0.22 per layer: the histograms collapse onto 0 "
+        "and the gradient reaching layer 1 is a millionth of the one at the top. **N(0,1)** "
+        "pins ~90 % of the units at ±1, where tanh is flat. **Xavier** keeps a healthy spread.",
+    ),
+    Scenario(
+        PROPAGATION, "He vs Xavier on 30-layer ReLU",
+        {"init": ["glorot_normal", "he_normal"], "act": "relu", "depth": 30, "width": 256.0},
+        "ReLU throws away half the signal at every layer. He doubles the variance to make up "
+        "for it; Xavier does not.",
+        "ReLU zeroes half of every layer, so **Xavier** (variance 1/n on square layers) halves "
+        "E[a²] per layer: 2⁻³⁰ by the top. **He** doubles the variance to 2/n and the std stays "
+        "near 0.83 at every depth.",
+    ),
+    Scenario(
+        PROPAGATION, "SELU self-normalizing",
+        {"init": ["lecun_normal", "he_normal", "random_normal(stddev=0.01)"], "act": "selu",
+         "depth": 50, "width": 256.0},
+        "SELU with LeCun normal holds mean 0 and std 1 through 50 layers. Other variances "
+        "drift away.",
+        "With **LeCun normal** (σ_w² = 1) SELU holds the activations at mean 0, std 1 through "
+        "50 layers. It needs that variance: **He** drifts upwards, **0.01·N(0,1)** still vanishes.",
+    ),
+    Scenario(
+        PROPAGATION, "Orthogonal deep linear",
+        {"init": ["orthogonal", "glorot_normal", "orthogonal(gain=1.1)"], "act": "linear",
+         "depth": 100, "width": 128.0},
+        "An orthogonal matrix keeps every vector's length, so 100 linear layers keep the "
+        "signal exactly. Gaussian weights of the same variance let it wander.",
+        "An **orthogonal** matrix keeps every vector's length, so the std is 1 at all 100 layers, "
+        "forwards and backwards. **Gaussian** weights of the same variance stretch some "
+        "directions and shrink others, and the std wanders; **gain 1.1** grows exactly 1.1×, "
+        "to 1.1¹⁰⁰ ≈ 14 000.",
+    ),
+    Scenario(
+        PROPAGATION, "Framework defaults, deep ReLU",
+        {"init": ["pytorch_default", "keras_default", "he_normal"], "act": "relu", "depth": 20,
+         "width": 256.0},
+        "nn.Linear's default and Keras' glorot_uniform both lose signal in a deep ReLU stack, "
+        "at very different rates. Only He keeps it.",
+        "On square layers **PyTorch's default** has σ_w² = 1/3, so each ReLU layer keeps "
+        "√(1/6) ≈ 41 % of the std: after 20 layers about 10⁻⁸ is left. **Keras' default** "
+        "(glorot_uniform, σ_w² = 1) keeps 71 %, 10⁻³ after 20. **He** keeps all of it, which is "
+        "why deep ReLU code calls kaiming_normal_ instead of trusting the default.",
+    ),
+    Scenario(
+        TRAINING, "tanh: zeros, too small, too large, Xavier, He", {},
+        "Zeros never learn: every unit stays a copy of its neighbours. Too small starts on a "
+        "long plateau; Xavier and He learn at once.",
+        "**Zeros** never leaves ln 2 ≈ 0.693: every unit of a layer computes the same thing and "
+        "gets the same update, so the net stays as good as one unit. **0.01·N(0,1)** starts on "
+        "the same plateau, because the signal and the gradient shrink at every layer. "
+        "**N(0,1)** saturates the tanh units yet fits the training set fastest on this tiny "
+        "problem; look at its validation curve and its jagged boundary. **Xavier** and **He** "
+        "learn smoothly.",
+    ),
+    Scenario(
+        TRAINING, "Deep ReLU on circles: He vs Xavier",
+        {"data": "circles", "noise": 0.1, "layers": 6, "width": 32.0, "act": "relu", "lr": 0.05,
+         "init": ["random_normal(stddev=0.01)", "glorot_normal", "he_normal",
+                  "random_normal(stddev=1)"]},
+        "Six ReLU layers trained from four starts. He learns first, N(0,1) diverges and "
+        "0.01·N(0,1) never moves.",
+        "Six ReLU layers. **He** (variance 2/fan_in) keeps the signal's scale through the "
+        "depth and learns first; **Xavier** loses half of it per layer and starts slower. "
+        "**N(0,1)** explodes: the loss is astronomically large at once and the runs diverge "
+        "(✕). **0.01·N(0,1)** never gets a gradient through.",
+    ),
+    Scenario(
+        TRAINING, "Adam vs a too-small init", {"layers": 2, "opt": "adam", "lr": 0.01},
+        "Adam rescales every step, so a too-small init escapes its plateau. Zeros still cannot.",
+        "Adam divides each step by the gradient's running scale, so **0.01·N(0,1)** escapes "
+        "the plateau that holds it under SGD. **Zeros** still cannot: Adam rescales, but "
+        "identical units still get identical updates.",
+    ),
+)
+
+
+def for_page(page):
+    return [s for s in SCENARIOS if s.page == page]
+
+
+def _apply(values, reset, then):
+    for key, value in (reset | values).items():
+        st.session_state[key] = value
+    if then:
+        then()
+
+
+def preset_buttons(page, reset, then=None):
+    """A button per scenario of `page` (unless hidden); returns the place for the note.
+
+    A button sets the scenario's values and `reset` for the rest, then calls `then()`.
+    """
+    if not hidden("presets"):
+        scenarios = for_page(page)
+        for column, scenario in zip(st.columns(len(scenarios)), scenarios, strict=True):
+            column.button(scenario.title, on_click=_apply, width="stretch",
+                          args=(scenario.values, reset, then))
+    return st.container()
+
+
+def show_note(page, reset, where):
+    """The note of the scenario the widgets are in, if any. Call after the widgets exist."""
+    for scenario in for_page(page):
+        if all(st.session_state.get(k) == v for k, v in (reset | scenario.values).items()):
+            where.info(scenario.note, icon=":material/visibility:")
