@@ -1,4 +1,4 @@
-from browser_util import assert_no_exception, screenshot
+from browser_util import assert_no_exception, screenshot, wait_idle
 
 
 def test_home_renders_links_to_every_page(open_page):
@@ -32,3 +32,13 @@ def test_instructor_mode_hides_the_sidebar(open_page):
     page = open_page("theory?hide=sidebar")
     assert_no_exception(page)
     assert not page.locator("[data-testid='stSidebar']").is_visible()
+
+
+def test_a_scenario_link_on_home_opens_the_page_in_the_scenario(open_page):
+    page = open_page("")
+    page.get_by_role("link", name="He vs Xavier on 30-layer ReLU").click()
+    page.wait_for_selector("text=ReLU zeroes half of every layer", timeout=60_000)
+    wait_idle(page)
+    assert_no_exception(page)
+    assert "/propagation?" in page.url and "act=relu" in page.url and "depth=30" in page.url
+    assert page.get_by_label("Width (units per layer)").input_value() == "256"
