@@ -11,6 +11,7 @@ from initviz.optimizers import OPTIMIZERS
 from initviz.results import boundary_frame, curves, divergences, summarize
 from ui.scenarios import TRAINING, preset_buttons, show_note
 from ui.sharing import notebook_snippet, share_link
+from ui.turns import my_turn
 from ui.widgets import OPTIMIZER_LABELS, flavor_picker, initializer_picker, int_input, seed_input
 
 BATCHES = ["full batch", "16", "32", "64", "128", "256"]
@@ -25,12 +26,11 @@ DEFAULTS = {
 @st.cache_data(max_entries=16, show_spinner=False)
 def _train(data, n_samples, noise, specs, seeds, hidden_layers, activation, optimizer, lr,
            epochs, batch_size, flavor):
-    bar = st.progress(0.0, text="Training…")
-
     def report(done, total):
         bar.progress(done / total, text=f"Training every run at once… epoch {done} of {total}")
 
     dataset = iv.load_dataset(data, n_samples, noise)
+    bar = st.progress(0.0, text="Training…")
     result = iv.train(dataset, list(specs), list(seeds), hidden_layers, activation, optimizer,
                       lr, epochs, batch_size, flavor, on_progress=report)
     bar.empty()
@@ -55,6 +55,102 @@ def _results_table(table, classify):
                                                                "never")
     shown["Diverged"] = table["diverged"]
     return shown
+
+
+def show_data_and_results(result, preview, axes, n_specs, n_seeds):
+    """The data beside the results table and its downloads."""
+    dataset = result.dataset
+    classify = dataset.task != "regression"
+    left, right = st.columns([1, 2])
+    with left:
+        st.subheader("The data")
+        st.altair_chart(charts.dataset_chart(preview, regression=not classify), width="content")
+        st.caption(
+            f"**{dataset.name}** ({SOURCES[dataset.name].summary}): {len(dataset.X_train)} "
+            f"training dots, {len(dataset.X_val)} validation triangles, standardized. "
+            f"Axes: {axes}."
+        )
+    with right:
+        st.subheader("Results")
+        target = st.number_input("Target training loss", 0.0, 100.0, 0.2, step=0.05,
+                                 key="target", bind="query-params",
+                                 help="'To target' is the first epoch whose training loss is at "
+                                 "most this, averaged over the runs that got there.")
+        table = summarize(result, target_loss=target)
+        st.dataframe(_results_table(table, classify), hide_index=True)
+        st.caption(
+            f"{result.runs.shape[0]} runs: {n_specs} initializers × {n_seeds} seeds, "
+            f"{result.epochs} epochs. Means ± std across seeds, over the runs that did not "
+            "diverge."
+        )
+        down_left, down_right = st.columns(2)
+        down_left.download_button("Results (CSV)", table.to_csv(index=False), "training.csv",
+                                  "text/csv", icon=":material/download:")
+        down_right.download_button("Every epoch (CSV)", result.history.to_csv(index=False),
+                                   "training_history.csv", "text/csv",
+                                   icon=":material/download:")
+
+
+def show_curves(result):
+    """Loss (and accuracy) per epoch: mean line and band across seeds per initializer."""
+    task = result.dataset.task
+    st.subheader("Loss")
+    log_col, band_col = st.columns(2)
+    log_y = log_col.toggle("Log scale", True, key="logy", bind="query-params")
+    band = band_col.radio("Band across seeds", charts.BANDS, horizontal=True, key="band",
+                          bind="query-params")
+    st.altair_chart(charts.curve_chart(curves(result.history), divergences(result.history),
+                                       log_y=log_y, band=band), width="content")
+    loss_name = {"binary": "binary cross-entropy", "multiclass": "cross-entropy",
+                 "regression": "mean squared error"}[task]
+    st.caption(
+        f"**What am I looking at?** The {loss_name} after each epoch (epoch 0: before "
+        "training), on the data the network learns from (left) and on held-out data (right). "
+        "Each line is the mean over the seeds of one initializer and the band shows how much "
+        "the seeds disagree. A flat line at the start is a plateau; ✕ marks a run whose loss "
+        "became infinite or NaN (it is frozen there and left out of the mean). Lines that "
+        "coincide hide each other: click a legend entry to highlight one initializer."
+    )
+    if task != "regression":
+        st.subheader("Accuracy")
+        st.altair_chart(charts.curve_chart(curves(result.history, "accuracy"),
+                                           divergences(result.history, "accuracy"),
+                                           metric="accuracy", band=band), width="content")
+        st.caption("Fraction of points classified correctly. 0.5 on two balanced classes is "
+                   "a coin flip.")
+
+
+def show_boundaries(result, preview, seeds):
+    """What each network predicts over the plane at a chosen epoch and seed."""
+    st.subheader("Decision boundaries")
+    epoch_col, seed_col = st.columns([3, 1])
+    shown_epoch = epoch_col.select_slider("Epoch", result.boundaries.epochs,
+                                          value=result.boundaries.epochs[-1], key="bepoch",
+                                          bind="query-params")
+    shown_seed = seed_col.selectbox("Seed", seeds, key="bseed", bind="query-params")
+    points = preview[preview["split"] == "train"]
+    st.altair_chart(charts.boundary_chart(boundary_frame(result, shown_epoch, shown_seed),
+                                          points, result.dataset.n_classes), width="content")
+    st.caption(
+        "**What am I looking at?** What each network predicts everywhere in the plane at the "
+        "chosen epoch (one seed), with the training points on top. Scrub the epoch to watch "
+        "the boundary form: a network that has not broken symmetry draws a single straight "
+        "line or nothing, a saturated one draws a jagged boundary."
+    )
+
+
+def show_gradients(result):
+    """Gradient norm of each layer's weights over the epochs."""
+    st.subheader("Gradients")
+    st.altair_chart(charts.grad_norm_chart(curves(result.grad_norms, "grad_norm",
+                                                  by=("initializer", "layer"))),
+                    width="content")
+    st.caption(
+        "**What am I looking at?** The size of the gradient of each weight matrix, averaged "
+        "over the epoch's steps and the seeds. Gradients that shrink towards the input layer "
+        "vanish, which is why a too-small initialization learns so slowly; zero gradients "
+        "cannot be drawn on a log axis and are left out."
+    )
 
 
 for key, value in DEFAULTS.items():
@@ -106,106 +202,27 @@ if not specs:
 seeds = tuple(range(first_seed, first_seed + n_seeds))
 hidden_layers = (width,) * layers
 batch_size = None if batch == BATCHES[0] else int(batch)
-try:
-    result = _train(data, n_samples, noise, tuple(specs), seeds, hidden_layers, activation,
-                    optimizer, lr, epochs, batch_size, flavor)
-except iv.InputError as error:
-    st.error(str(error), icon=":material/error:")
-    st.stop()
-
-dataset = result.dataset
-classify = dataset.task != "regression"
-share_link()
-notebook_snippet(
-    "import initviz as iv\n\n"
-    f"data = iv.load_dataset({data!r}, n_samples={n_samples}, noise={noise:g})\n"
-    f"result = iv.train(data, {list(specs)!r},\n"
-    f"                  seeds={list(seeds)!r}, hidden={list(hidden_layers)!r}, "
-    f"activation={activation!r},\n"
-    f"                  optimizer={optimizer!r}, lr={lr:g}, epochs={epochs}, "
-    f"batch_size={batch_size!r}, flavor={flavor!r})\n"
-    "result.history  # one row per run, epoch and split: loss, accuracy"
-)
-
-left, right = st.columns([1, 2])
-with left:
-    st.subheader("The data")
-    preview, axes = preview_frame(dataset)
-    st.altair_chart(charts.dataset_chart(preview, regression=not classify), width="content")
-    st.caption(
-        f"**{dataset.name}** ({SOURCES[dataset.name].summary}): {len(dataset.X_train)} "
-        f"training dots, {len(dataset.X_val)} validation triangles, standardized. Axes: {axes}."
+with my_turn():
+    try:
+        result = _train(data, n_samples, noise, tuple(specs), seeds, hidden_layers, activation,
+                        optimizer, lr, epochs, batch_size, flavor)
+    except iv.InputError as error:
+        st.error(str(error), icon=":material/error:")
+        st.stop()
+    share_link()
+    notebook_snippet(
+        "import initviz as iv\n\n"
+        f"data = iv.load_dataset({data!r}, n_samples={n_samples}, noise={noise:g})\n"
+        f"result = iv.train(data, {list(specs)!r},\n"
+        f"                  seeds={list(seeds)!r}, hidden={list(hidden_layers)!r}, "
+        f"activation={activation!r},\n"
+        f"                  optimizer={optimizer!r}, lr={lr:g}, epochs={epochs}, "
+        f"batch_size={batch_size!r}, flavor={flavor!r})\n"
+        "result.history  # one row per run, epoch and split: loss, accuracy"
     )
-with right:
-    st.subheader("Results")
-    target = st.number_input("Target training loss", 0.0, 100.0, 0.2, step=0.05,
-                             key="target", bind="query-params",
-                             help="'To target' is the first epoch whose training loss is at "
-                             "most this, averaged over the runs that got there.")
-    table = summarize(result, target_loss=target)
-    st.dataframe(_results_table(table, classify), hide_index=True)
-    st.caption(
-        f"{result.runs.shape[0]} runs: {len(specs)} initializers × {n_seeds} seeds, "
-        f"{result.epochs} epochs. Means ± std across seeds, over the runs that did not diverge."
-    )
-    down_left, down_right = st.columns(2)
-    down_left.download_button("Results (CSV)", table.to_csv(index=False), "training.csv",
-                              "text/csv", icon=":material/download:")
-    down_right.download_button("Every epoch (CSV)", result.history.to_csv(index=False),
-                               "training_history.csv", "text/csv",
-                               icon=":material/download:")
-
-st.subheader("Loss")
-log_col, band_col = st.columns(2)
-log_y = log_col.toggle("Log scale", True, key="logy", bind="query-params")
-band = band_col.radio("Band across seeds", charts.BANDS, horizontal=True, key="band",
-                      bind="query-params")
-st.altair_chart(charts.curve_chart(curves(result.history), divergences(result.history),
-                                   log_y=log_y, band=band), width="content")
-loss_name = {"binary": "binary cross-entropy", "multiclass": "cross-entropy",
-             "regression": "mean squared error"}[dataset.task]
-st.caption(
-    f"**What am I looking at?** The {loss_name} after each epoch (epoch 0: before training), "
-    "on the data the network learns from (left) and on held-out data (right). Each line is "
-    "the mean over the seeds of one initializer and the band shows how much the seeds "
-    "disagree. A flat line at the start is a plateau; ✕ marks a run whose loss became "
-    "infinite or NaN (it is frozen there and left out of the mean). Lines that coincide hide "
-    "each other: click a legend entry to highlight one initializer."
-)
-
-if classify:
-    st.subheader("Accuracy")
-    st.altair_chart(charts.curve_chart(curves(result.history, "accuracy"),
-                                       divergences(result.history, "accuracy"),
-                                       metric="accuracy", band=band), width="content")
-    st.caption(
-        "Fraction of points classified correctly. 0.5 on two balanced classes is a coin flip."
-    )
-
-if result.boundaries is not None:
-    st.subheader("Decision boundaries")
-    epoch_col, seed_col = st.columns([3, 1])
-    shown_epoch = epoch_col.select_slider("Epoch", result.boundaries.epochs,
-                                          value=result.boundaries.epochs[-1], key="bepoch",
-                                          bind="query-params")
-    shown_seed = seed_col.selectbox("Seed", seeds, key="bseed", bind="query-params")
-    points = preview[preview["split"] == "train"]
-    st.altair_chart(charts.boundary_chart(boundary_frame(result, shown_epoch, shown_seed),
-                                          points, dataset.n_classes), width="content")
-    st.caption(
-        "**What am I looking at?** What each network predicts everywhere in the plane at the "
-        "chosen epoch (one seed), with the training points on top. Scrub the epoch to watch "
-        "the boundary form: a network that has not broken symmetry draws a single straight "
-        "line or nothing, a saturated one draws a jagged boundary."
-    )
-
-st.subheader("Gradients")
-st.altair_chart(charts.grad_norm_chart(curves(result.grad_norms, "grad_norm",
-                                              by=("initializer", "layer"))), width="content")
-st.caption(
-    "**What am I looking at?** The size of the gradient of each weight matrix, averaged over "
-    "the epoch's steps and the seeds. Gradients that shrink towards the input layer vanish, "
-    "which is why a too-small initialization learns so slowly; zero gradients cannot be "
-    "drawn on a log axis and are left out."
-)
-
+    preview, axes = preview_frame(result.dataset)
+    show_data_and_results(result, preview, axes, len(specs), n_seeds)
+    show_curves(result)
+    if result.boundaries is not None:
+        show_boundaries(result, preview, seeds)
+    show_gradients(result)

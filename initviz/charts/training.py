@@ -85,11 +85,18 @@ def curve_chart(stats, stops=None, metric="loss", log_y=False, band=BANDS[0], wi
 
 
 def _cells(frame):
-    """Rectangles around regular grid points: x1, x2, y1, y2."""
+    """Rectangles around regular grid points: x1, x2, y1, y2, probability, predicted.
+
+    Compact types (float32, int8, no coordinates twice): the browser receives every cell.
+    """
     dx = np.diff(np.unique(frame["x"]))[:1].sum() / 2
     dy = np.diff(np.unique(frame["y"]))[:1].sum() / 2
-    return frame.assign(x1=frame["x"] - dx, x2=frame["x"] + dx,
-                        y1=frame["y"] - dy, y2=frame["y"] + dy)
+    x, y = frame["x"].astype("float32"), frame["y"].astype("float32")
+    return pd.DataFrame({
+        "initializer": frame["initializer"], "x1": x - dx, "x2": x + dx, "y1": y - dy,
+        "y2": y + dy, "probability": frame["probability"].astype("float32"),
+        "predicted": frame["predicted"].astype("int8"),
+    })
 
 
 def boundary_chart(grid, points, n_classes, columns=4, size=165):
@@ -121,7 +128,8 @@ def boundary_chart(grid, points, n_classes, columns=4, size=165):
         fill=alt.Fill("target:N", title="class", scale=classes), opacity=alt.value(0.9))
     panels = [
         alt.layer(
-            alt.Chart(cells[cells["initializer"] == name]).mark_rect().encode(
+            alt.Chart(cells[cells["initializer"] == name].drop(columns="initializer"))
+            .mark_rect().encode(
                 x=alt.X("x1:Q", scale=x_scale, axis=None), x2="x2:Q",
                 y=alt.Y("y1:Q", scale=y_scale, axis=None), y2="y2:Q",
                 color=color, opacity=opacity,
