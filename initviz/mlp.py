@@ -52,15 +52,6 @@ def stack(weights, sizes, dtype):
     return params
 
 
-def _tanh(z, out):
-    """tanh(z) = 1 − 2 / (exp(2z) + 1): one exp, faster than np.tanh, exact at ±inf."""
-    np.multiply(z, 2, out=out)
-    np.exp(out, out=out)
-    out += 1
-    np.divide(2, out, out=out)
-    np.subtract(1, out, out=out)
-
-
 class Nonlinearity:
     """An activation applied in place: forward into a buffer, and dA ← dA·φ′ in backprop."""
 
@@ -70,7 +61,7 @@ class Nonlinearity:
 
     def forward(self, z, out):
         if self.name == "tanh":
-            _tanh(z, out)
+            np.tanh(z, out=out)       # SIMD in numpy >= 2: faster than any exp-based form
         elif self.name == "relu":
             np.maximum(z, 0, out=out)
         elif self.name == "sigmoid":
