@@ -11,11 +11,11 @@ from ui.widgets import FAILURE_MESSAGE
 st.set_page_config(page_title="initviz", page_icon=":material/casino:", layout="wide")
 
 pages = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/distributions.py", title="Distributions", icon=":material/bar_chart:"),
-    st.Page("pages/propagation.py", title="Propagation", icon=":material/waves:"),
-    st.Page("pages/training.py", title="Training", icon=":material/model_training:"),
-    st.Page("pages/theory.py", title="Theory", icon=":material/functions:"),
+    st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("views/distributions.py", title="Distributions", icon=":material/bar_chart:"),
+    st.Page("views/propagation.py", title="Propagation", icon=":material/waves:"),
+    st.Page("views/training.py", title="Training", icon=":material/model_training:"),
+    st.Page("views/theory.py", title="Theory", icon=":material/functions:"),
 ]
 apply_instructor_mode()
 url_params = initial_params()

@@ -9,7 +9,7 @@ from ui.widgets import FAILURE_MESSAGE
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py"))
 
 
 def test_app_opens_on_home():
@@ -28,7 +28,7 @@ def test_every_page_runs_through_the_app(page):
 
 
 def test_theory_shows_formulas_gains_and_traps():
-    at = AppTest.from_file(str(ROOT / "pages/theory.py")).run(timeout=30)
+    at = AppTest.from_file(str(ROOT / "views/theory.py")).run(timeout=30)
     assert not at.exception
     assert len(at.latex) >= 5
     gains = at.table[1].value

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py"))
 WIDGETS = ("number_input", "slider", "select_slider", "selectbox", "multiselect", "radio",
            "toggle", "checkbox", "text_input", "segmented_control", "pills")
 HOSTILE = ["inf", "-inf", "nan", "1e308", "-1e308", "-7", "0", "abc", "x" * 5000,
@@ -18,7 +18,7 @@ def open_with(page, params):
 
     Home links to the other pages, which needs the app's navigation: it opens through app.py.
     """
-    at = AppTest.from_file(str(ROOT / ("app.py" if page == "pages/home.py" else page)))
+    at = AppTest.from_file(str(ROOT / ("app.py" if page == "views/home.py" else page)))
     at.query_params.update(params)
     return at.run(timeout=180)
 

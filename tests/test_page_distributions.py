@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from initviz.histograms import histogram
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "distributions.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "views" / "distributions.py")
 TRUNC = 0.87962566103423978
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "propagation.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "views" / "propagation.py")
 
 
 def run(**query):

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "training.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "views" / "training.py")
 
 
 def _run(**state):

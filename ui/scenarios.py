@@ -11,9 +11,9 @@ import streamlit as st
 from ui.sharing import hidden
 from ui.widgets import FLAVOR_LABELS, OPTIMIZER_LABELS
 
-DISTRIBUTIONS = "pages/distributions.py"
-PROPAGATION = "pages/propagation.py"
-TRAINING = "pages/training.py"
+DISTRIBUTIONS = "views/distributions.py"
+PROPAGATION = "views/propagation.py"
+TRAINING = "views/training.py"
 URL_LABELS = {"flavor": FLAVOR_LABELS, "opt": OPTIMIZER_LABELS}
 """Widgets whose URL value is the label they show (their `format_func`), not the value."""
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,12 +40,10 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def streamlit_server(tmp_path_factory):
-    """(base URL, process) of a Streamlit server running app.py on a free loopback port."""
-    _need_browser()
+@contextmanager
+def _running_app(log):
+    """(base URL, process) of a fresh `streamlit run app.py` on a free loopback port."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -62,9 +61,27 @@ def streamlit_server(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("streamlit did not start: " + log.read_text()[-2000:])
-    yield url, proc
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield url, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(tmp_path_factory):
+    """(base URL, process) of the Streamlit server the browser tests share."""
+    _need_browser()
+    with _running_app(tmp_path_factory.mktemp("streamlit") / "server.log") as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """Base URL of a server nobody has visited yet."""
+    _need_browser()
+    with _running_app(tmp_path / "server.log") as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")

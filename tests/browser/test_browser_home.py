@@ -42,3 +42,13 @@ def test_a_scenario_link_on_home_opens_the_page_in_the_scenario(open_page):
     assert_no_exception(page)
     assert "/propagation?" in page.url and "act=relu" in page.url and "depth=30" in page.url
     assert page.get_by_label("Width (units per layer)").input_value() == "256"
+
+
+def test_a_deep_link_as_the_first_visit_of_a_fresh_server(fresh_server, browser):
+    """The page runs inside app.py (its navigation titles, not file names, in the sidebar)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{fresh_server}/theory")
+    wait_idle(page)
+    assert_no_exception(page)
+    nav = page.inner_text("[data-testid='stSidebarNav']")
+    assert "Theory" in nav and "app" not in nav.split()

@@ -4,9 +4,6 @@ CHART = ".vega-embed canvas, .vega-embed svg"
 
 
 def _open(open_page, path):
-    # A fresh server serves its very first page before app.py has registered st.navigation
-    # (plain pages/ mode: no wide layout, file names in the sidebar), so warm it up first.
-    open_page("")
     return open_page(path, height=2600)
 
 

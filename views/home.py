@@ -15,13 +15,13 @@ and on the activation: that is what Glorot/Xavier, He/Kaiming and LeCun initiali
 )
 cols = st.columns(4)
 cards = [
-    ("pages/distributions.py", "Distributions", ":material/bar_chart:",
+    ("views/distributions.py", "Distributions", ":material/bar_chart:",
      "Sample weight matrices and compare them with the theoretical density and bounds."),
-    ("pages/propagation.py", "Propagation", ":material/waves:",
+    ("views/propagation.py", "Propagation", ":material/waves:",
      "Watch activations and gradients vanish or explode through a deep net."),
-    ("pages/training.py", "Training", ":material/model_training:",
+    ("views/training.py", "Training", ":material/model_training:",
      "Train the same small net from different initializations and compare the curves."),
-    ("pages/theory.py", "Theory", ":material/functions:",
+    ("views/theory.py", "Theory", ":material/functions:",
      "Formulas, gains, framework defaults and the naming traps."),
 ]
 for col, (page, title, icon, text) in zip(cols, cards, strict=True):
