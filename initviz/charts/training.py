@@ -16,7 +16,7 @@ def _order(frame):
 
 def _color(order, selection=None):
     """One colour per initializer; clicking a legend entry highlights it when `selection`."""
-    legend = alt.Legend(orient="top", columns=4, labelLimit=260,
+    legend = alt.Legend(orient="top", columns=4, labelLimit=260, symbolOpacity=1,
                         title="Initializer (click to highlight)" if selection else "Initializer")
     return alt.Color("initializer:N", sort=order, legend=legend,
                      scale=alt.Scale(domain=order, scheme="tableau10"))
