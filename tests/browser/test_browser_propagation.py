@@ -30,3 +30,13 @@ def test_a_preset_click_redraws(open_page):
     assert_no_exception(page)
     assert "depth=30" in page.url and "act=relu" in page.url
     screenshot(page, "propagation_relu")
+
+
+def test_a_chart_downloads_as_png(open_page):
+    page = _open(open_page, "propagation")
+    page.locator(".vega-embed").first.hover()
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download as PNG").first.click()
+    path = download.value.path()
+    with open(path, "rb") as file:
+        assert file.read(8) == b"\x89PNG\r\n\x1a\n"
