@@ -77,6 +77,15 @@ def flavor_picker(key="flavor"):
     )
 
 
+def or_stop(compute, *args, prefix=""):
+    """`compute(*args)`, or, when the core refuses the input, its message and the page stops."""
+    try:
+        return compute(*args)
+    except iv.InputError as error:
+        st.error(f"{prefix}{error}", icon=":material/error:")
+        st.stop()
+
+
 def shorten(text, limit=60):
     """`text` cut to `limit` characters, for echoing user input back in a message."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -10,7 +10,14 @@ from initviz.charts import distributions as charts
 from initviz.limits import MAX_DIM
 from ui.scenarios import DISTRIBUTIONS, preset_buttons, show_note
 from ui.sharing import hidden, notebook_snippet, share_link
-from ui.widgets import FLAVOR_LABELS, flavor_picker, initializer_picker, int_input, seed_input
+from ui.widgets import (
+    FLAVOR_LABELS,
+    flavor_picker,
+    initializer_picker,
+    int_input,
+    or_stop,
+    seed_input,
+)
 
 DEFAULT_SPECS = ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal"]
 COMPARED = ("keras", "pytorch")
@@ -172,11 +179,7 @@ with st.sidebar:
                          bind="query-params")
 show_note(DISTRIBUTIONS, PRESET_RESET, notes)
 
-try:
-    fan_in, fan_out = iv.fans(layer_shape)
-except iv.InputError as error:
-    st.error(f"Layer shape: {error}", icon=":material/error:")
-    st.stop()
+fan_in, fan_out = or_stop(iv.fans, layer_shape, prefix="Layer shape: ")
 if not specs:
     st.info("Pick at least one initializer in the sidebar.")
     st.stop()

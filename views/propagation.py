@@ -12,7 +12,7 @@ from initviz.limits import MAX_DEPTH, MAX_HISTOGRAM_LAYERS, MAX_WIDTH
 from initviz.propagation import activation_histograms, default_layers
 from ui.scenarios import PROPAGATION, preset_buttons, show_note
 from ui.sharing import notebook_snippet, share_link
-from ui.widgets import flavor_picker, initializer_picker, int_input, seed_input
+from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 SAMPLE_CHOICES = [100, 250, 500, 1000, 2000]
 DEFAULTS = {
@@ -77,13 +77,9 @@ args = (tuple(specs), activation, depth, width, n_samples, seed, flavor, bias_st
 if not specs:
     st.info("Pick at least one initializer in the sidebar.")
     st.stop()
-try:
-    started = time.perf_counter()
-    table = _table(*args)
-    elapsed = time.perf_counter() - started
-except iv.InputError as error:
-    st.error(str(error), icon=":material/error:")
-    st.stop()
+started = time.perf_counter()
+table = or_stop(_table, *args)
+elapsed = time.perf_counter() - started
 
 share_link()
 notebook_snippet(

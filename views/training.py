@@ -12,7 +12,14 @@ from initviz.results import boundary_frame, curves, divergences, summarize
 from ui.scenarios import TRAINING, preset_buttons, show_note
 from ui.sharing import notebook_snippet, share_link
 from ui.turns import my_turn
-from ui.widgets import OPTIMIZER_LABELS, flavor_picker, initializer_picker, int_input, seed_input
+from ui.widgets import (
+    OPTIMIZER_LABELS,
+    flavor_picker,
+    initializer_picker,
+    int_input,
+    or_stop,
+    seed_input,
+)
 
 BATCHES = ["full batch", "16", "32", "64", "128", "256"]
 DEFAULTS = {
@@ -203,12 +210,8 @@ seeds = tuple(range(first_seed, first_seed + n_seeds))
 hidden_layers = (width,) * layers
 batch_size = None if batch == BATCHES[0] else int(batch)
 with my_turn():
-    try:
-        result = _train(data, n_samples, noise, tuple(specs), seeds, hidden_layers, activation,
-                        optimizer, lr, epochs, batch_size, flavor)
-    except iv.InputError as error:
-        st.error(str(error), icon=":material/error:")
-        st.stop()
+    result = or_stop(_train, data, n_samples, noise, tuple(specs), seeds, hidden_layers,
+                     activation, optimizer, lr, epochs, batch_size, flavor)
     share_link()
     notebook_snippet(
         "import initviz as iv\n\n"
