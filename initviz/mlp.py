@@ -1,9 +1,9 @@
 """A multilayer perceptron for K runs at once: weights stacked as (K, fan_in, fan_out).
 
 Every matrix product is one batched ``np.matmul`` over the K runs, written into buffers that
-are allocated once per batch size; there is no Python loop over runs. Activations are kept
-transposed, (K, units, samples), so that adding a bias and summing its gradient run along
-contiguous memory.
+are allocated once per input shape; there is no Python loop over runs. Activations are kept
+transposed, (K, units, samples), with a row of ones below them so that the bias is part of the
+next layer's matmul, and its gradient (a sum over samples) runs along contiguous memory.
 """
 
 import numpy as np
@@ -92,15 +92,28 @@ def _matmul(a, b, out):
         np.matmul(a, b, out=out)
 
 
-class Buffers:
-    """Preallocated arrays for K runs and n samples: pre-activations, activations, gradients."""
+class Forward:
+    """Buffers of a forward pass over inputs of shape `x_shape`, (K, units, n) arrays.
 
-    def __init__(self, k, n, sizes, dtype):
-        shapes = [(k, width, n) for width in sizes[1:]]
-        self.z = [np.empty(s, dtype) for s in shapes]
-        self.a = [np.empty(s, dtype) for s in shapes[:-1]]
-        self.da = [np.empty(s, dtype) for s in shapes]
-        self.scratch = [np.empty(s, dtype) for s in shapes[:-1]]
+    Each layer's input is kept with an extra row of ones, so that one matmul with the weights
+    stacked over the bias computes W·a + b (a broadcast bias add costs more than that matmul).
+    """
+
+    def __init__(self, k, x_shape, sizes, dtype):
+        n = x_shape[-1]
+        self.inputs = [np.ones((*x_shape[:-2], x_shape[-2] + 1, n), dtype)]
+        self.inputs += [np.ones((k, width + 1, n), dtype) for width in sizes[1:-1]]
+        self.a = [a[..., :-1, :] for a in self.inputs[1:]]       # activations, views
+        self.z = [np.empty((k, width, n), dtype) for width in sizes[1:]]
+
+
+class Backward:
+    """Buffers of a backward pass over n samples: gradients and scratch, (K, units, n)."""
+
+    def __init__(self, k, shape, sizes, dtype):
+        n = shape[-1]
+        self.da = [np.empty((k, width, n), dtype) for width in sizes[1:]]
+        self.scratch = [np.empty((k, width, n), dtype) for width in sizes[1:-1]]
         self.ones = np.ones((n, 1), dtype)
 
 
@@ -122,45 +135,48 @@ class MLP:
         self.nonlinearity = Nonlinearity(activation)
         self.grads = [np.empty_like(p) for p in params]
         self._buffers = {}
+        self._last = None
 
     @property
     def k(self):
         return self.params[0].shape[0]
 
-    def buffers(self, n):
-        if n not in self._buffers:
-            self._buffers[n] = Buffers(self.k, n, self.sizes, self.params[0].dtype)
-        return self._buffers[n]
+    def _get(self, kind, shape):
+        if (kind, shape) not in self._buffers:
+            self._buffers[kind, shape] = kind(self.k, shape, self.sizes, self.params[0].dtype)
+        return self._buffers[kind, shape]
 
     def forward(self, x):
         """Logits (K, outputs, n) for transposed inputs `x` of shape (in, n) or (K, in, n)."""
-        buf = self.buffers(x.shape[-1])
-        a = x
+        buf = self._last = self._get(Forward, x.shape)
+        buf.inputs[0][..., :-1, :] = x
         for layer, z in enumerate(buf.z):
-            _matmul(np.swapaxes(self.params[2 * layer], -1, -2), a, out=z)
-            z += self.params[2 * layer + 1]
+            W, b = self.params[2 * layer:2 * layer + 2]
+            wb = np.concatenate([W, np.swapaxes(b, -1, -2)], axis=-2)   # (K, in + 1, out)
+            np.matmul(np.swapaxes(wb, -1, -2), buf.inputs[layer], out=z)
             if layer < len(buf.a):
                 self.nonlinearity.forward(z, buf.a[layer])
-                a = buf.a[layer]
         return buf.z[-1]
 
     def backward(self, x, dz):
-        """Gradients of the loss w.r.t. every parameter, after `forward(x)`; `dz` = d loss/d logits.
+        """Gradients of the loss w.r.t. every parameter, right after `forward(x)`.
 
-        Returns `self.grads`, arrays in the order of `params`, overwritten on the next call.
+        `dz` is d loss / d logits. Returns `self.grads`, arrays in the order of `params`,
+        overwritten on the next call.
         """
-        buf = self.buffers(x.shape[-1])
-        for layer in reversed(range(len(buf.z))):
-            a_prev = buf.a[layer - 1] if layer else x
+        fwd, buf = self._last, self._get(Backward, (x.shape[-1],))
+        zs, acts = fwd.z, fwd.a
+        for layer in reversed(range(len(fwd.z))):
+            a_prev = acts[layer - 1] if layer else x
             np.matmul(a_prev, np.swapaxes(dz, -1, -2), out=self.grads[2 * layer])
             np.matmul(dz, buf.ones, out=self.grads[2 * layer + 1])
             if layer:
                 da = buf.da[layer - 1]
                 _matmul(self.params[2 * layer], dz, out=da)
-                self.nonlinearity.backprop(da, buf.z[layer - 1], a_prev, buf.scratch[layer - 1])
+                self.nonlinearity.backprop(da, zs[layer - 1], a_prev, buf.scratch[layer - 1])
                 dz = da
         return self.grads
 
     def output_gradient_buffer(self, n):
         """A (K, outputs, n) array to write d loss / d logits into."""
-        return self.buffers(n).da[-1]
+        return self._get(Backward, (n,)).da[-1]

@@ -152,12 +152,15 @@ class Group:
         return z
 
     def observe(self, epoch):
-        """Record the weights after `epoch` epochs: train and validation, grid, divergence."""
-        z = self.evaluate(epoch, "train")
-        self.evaluate(epoch, "val")
+        """Record the weights after `epoch` epochs: grid, validation and train, divergence.
+
+        The training split goes last: `learn` can backpropagate from the logits returned.
+        """
         if epoch in self.plan.boundary_epochs:
             frame = self.plan.boundary_epochs.index(epoch)
             self.records.grid[frame, self.runs] = self.head.output(self.net.forward(self.grid))
+        self.evaluate(epoch, "val")
+        z = self.evaluate(epoch, "train")
         loss = self.records.loss
         bad = ~(np.isfinite(loss["train"][epoch, self.runs]) & np.isfinite(
             loss["val"][epoch, self.runs])) & ~self.dead
@@ -170,7 +173,7 @@ class Group:
         return z
 
     def learn(self, epoch, x, t, z):
-        """One optimizer step from logits `z` = forward(x), x of shape ([K,] in, n)."""
+        """One optimizer step from logits `z` = forward(x), the last forward pass."""
         dz = self.head.gradient(z, t, self.net.output_gradient_buffer(x.shape[-1]))
         grads = self.net.backward(x, dz)
         if self.dead.any():
