@@ -7,7 +7,9 @@ import initviz as iv
 from initviz import codegen
 from initviz import histograms as hg
 from initviz.charts import distributions as charts
+from initviz.charts import to_spec
 from initviz.limits import MAX_DIM
+from ui.exports import ChartFile
 from ui.scenarios import DISTRIBUTIONS, preset_buttons, show_note
 from ui.sharing import hidden, notebook_snippet, share_link
 from ui.widgets import (
@@ -58,12 +60,12 @@ def summarize(spec, shape, seed, flavor, bins):
 def histogram_spec(config, _result, columns, shared_x, width):
     """Vega-Lite spec of the histograms; `config` names what `_result` was computed from."""
     chart = charts.histogram_chart(_result, columns, shared_x, FLAVOR_LABELS, width=width)
-    return charts.to_spec(chart)
+    return to_spec(chart)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def fan_in_spec(fan_out, fan_in):
-    return charts.to_spec(charts.fan_in_chart(hg.std_vs_fan_in(fan_out, fan_in)))
+    return to_spec(charts.fan_in_chart(hg.std_vs_fan_in(fan_out, fan_in)))
 
 
 def layer_inputs():
@@ -96,7 +98,7 @@ def show_histograms(result, config, compare, shared_x):
     columns = 2 if compare or n_panels == 4 else min(n_panels, 3)
     width = {1: 520, 2: 340, 3: 230}[columns]
     spec = histogram_spec(config, result, columns, shared_x, width)
-    st.vega_lite_chart(spec=spec, width="content")
+    chart_file.draw(spec, width="content")
     st.caption(
         "**What am I looking at?** Each panel is one weight matrix, drawn once. The blue bars are "
         "its weights binned as a density (bar area = share of weights); the dark curve is the "
@@ -128,7 +130,7 @@ def show_table(stats):
 
 
 def show_fan_in(fan_in, fan_out):
-    st.vega_lite_chart(spec=fan_in_spec(fan_out, fan_in), width="stretch")
+    chart_file.draw(fan_in_spec(fan_out, fan_in), width="stretch")
     st.caption(
         f"**What am I looking at?** The std each rule picks for a layer with fan_in inputs "
         f"(fan_out held at {fan_out:,}), on log-log axes. He, LeCun and the PyTorch default are "
@@ -197,6 +199,7 @@ st.markdown(
     f"**fan_in = {fan_in:,}**, **fan_out = {fan_out:,}**. PyTorch stores them as `{torch_shape}`."
 )
 
+chart_file = ChartFile("Distributions")
 st.subheader("Sampled weights against theory")
 config = (tuple(specs), layer_shape, seed, flavors, bins)
 result = compute(*config)
@@ -207,6 +210,7 @@ if not result.stats.empty:
 
 st.subheader("How the std scales with fan_in")
 show_fan_in(fan_in, fan_out)
+chart_file.button()
 
 if not hidden("code"):
     st.subheader("The same weights in code")

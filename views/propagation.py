@@ -10,6 +10,7 @@ from initviz.activations import ACTIVATIONS, get_activation
 from initviz.charts import propagation as charts
 from initviz.limits import MAX_DEPTH, MAX_HISTOGRAM_LAYERS, MAX_WIDTH
 from initviz.propagation import activation_histograms, default_layers
+from ui.exports import ChartFile
 from ui.scenarios import PROPAGATION, preset_buttons, show_note
 from ui.sharing import notebook_snippet, share_link
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
@@ -90,7 +91,8 @@ notebook_snippet(
 )
 
 st.subheader("Scale per layer: measured and predicted")
-st.altair_chart(charts.std_chart(table), width="content")
+chart_file = ChartFile("Propagation")
+chart_file.draw(charts.std_chart(table), width="content")
 st.caption(
     "**What am I looking at?** Each colour is one network. Left: the std of the activations "
     "at each layer as the input travels up; right: the std of the gradient with respect to "
@@ -107,7 +109,7 @@ with left:
     name = get_activation(activation).name
     column = {"relu": "dead_frac", "tanh": "saturated_frac", "sigmoid": "saturated_frac"}.get(name)
     if column:
-        st.altair_chart(charts.fraction_chart(table, column), width="stretch")
+        chart_file.draw(charts.fraction_chart(table, column), width="stretch")
         st.caption(
             "Saturated units pass almost no gradient (φ′ ≈ 0); dead ReLUs pass none for this "
             "input. A rising curve means the layers above learn from fewer and fewer units."
@@ -134,7 +136,7 @@ layers = st.multiselect(
 )
 if layers:
     hist = _histograms(*args[:4], tuple(sorted(layers)), *args[4:])
-    st.altair_chart(charts.histogram_chart(hist), width="content")
+    chart_file.draw(charts.histogram_chart(hist), width="content")
     st.caption(
         "**What am I looking at?** The distribution of all activation values of a layer, one "
         "row per initializer, with the same bins in a whole row (the figures of CS231n and "
@@ -147,3 +149,4 @@ with st.expander("Table and download"):
     st.dataframe(table, hide_index=True)
     st.download_button("Download CSV", table.to_csv(index=False), "propagation.csv",
                        "text/csv", icon=":material/download:")
+    chart_file.button()

@@ -9,6 +9,7 @@ from initviz.datasets import SOURCES, preview_frame
 from initviz.limits import MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH, MAX_TRAIN_SAMPLES
 from initviz.optimizers import OPTIMIZERS
 from initviz.results import boundary_frame, curves, divergences, summarize
+from ui.exports import ChartFile
 from ui.scenarios import TRAINING, preset_buttons, show_note
 from ui.sharing import notebook_snippet, share_link
 from ui.turns import my_turn
@@ -71,7 +72,7 @@ def show_data_and_results(result, preview, axes, n_specs, n_seeds):
     left, right = st.columns([1, 2])
     with left:
         st.subheader("The data")
-        st.altair_chart(charts.dataset_chart(preview, regression=not classify), width="content")
+        chart_file.draw(charts.dataset_chart(preview, regression=not classify), width="content")
         st.caption(
             f"**{dataset.name}** ({SOURCES[dataset.name].summary}): {len(dataset.X_train)} "
             f"training dots, {len(dataset.X_val)} validation triangles, standardized. "
@@ -96,6 +97,7 @@ def show_data_and_results(result, preview, axes, n_specs, n_seeds):
         down_right.download_button("Every epoch (CSV)", result.history.to_csv(index=False),
                                    "training_history.csv", "text/csv",
                                    icon=":material/download:")
+        chart_file.button()
 
 
 def show_curves(result):
@@ -106,7 +108,7 @@ def show_curves(result):
     log_y = log_col.toggle("Log scale", True, key="logy", bind="query-params")
     band = band_col.radio("Band across seeds", charts.BANDS, horizontal=True, key="band",
                           bind="query-params")
-    st.altair_chart(charts.curve_chart(curves(result.history), divergences(result.history),
+    chart_file.draw(charts.curve_chart(curves(result.history), divergences(result.history),
                                        log_y=log_y, band=band), width="content")
     loss_name = {"binary": "binary cross-entropy", "multiclass": "cross-entropy",
                  "regression": "mean squared error"}[task]
@@ -120,7 +122,7 @@ def show_curves(result):
     )
     if task != "regression":
         st.subheader("Accuracy")
-        st.altair_chart(charts.curve_chart(curves(result.history, "accuracy"),
+        chart_file.draw(charts.curve_chart(curves(result.history, "accuracy"),
                                            divergences(result.history, "accuracy"),
                                            metric="accuracy", band=band), width="content")
         st.caption("Fraction of points classified correctly. 0.5 on two balanced classes is "
@@ -136,7 +138,7 @@ def show_boundaries(result, preview, seeds):
                                           bind="query-params")
     shown_seed = seed_col.selectbox("Seed", seeds, key="bseed", bind="query-params")
     points = preview[preview["split"] == "train"]
-    st.altair_chart(charts.boundary_chart(boundary_frame(result, shown_epoch, shown_seed),
+    chart_file.draw(charts.boundary_chart(boundary_frame(result, shown_epoch, shown_seed),
                                           points, result.dataset.n_classes), width="content")
     st.caption(
         "**What am I looking at?** What each network predicts everywhere in the plane at the "
@@ -149,7 +151,7 @@ def show_boundaries(result, preview, seeds):
 def show_gradients(result):
     """Gradient norm of each layer's weights over the epochs."""
     st.subheader("Gradients")
-    st.altair_chart(charts.grad_norm_chart(curves(result.grad_norms, "grad_norm",
+    chart_file.draw(charts.grad_norm_chart(curves(result.grad_norms, "grad_norm",
                                                   by=("initializer", "layer"))),
                     width="content")
     st.caption(
@@ -209,6 +211,7 @@ if not specs:
 seeds = tuple(range(first_seed, first_seed + n_seeds))
 hidden_layers = (width,) * layers
 batch_size = None if batch == BATCHES[0] else int(batch)
+chart_file = ChartFile("Training")
 with my_turn():
     result = or_stop(_train, data, n_samples, noise, tuple(specs), seeds, hidden_layers,
                      activation, optimizer, lr, epochs, batch_size, flavor)

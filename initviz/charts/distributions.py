@@ -138,9 +138,3 @@ def fan_in_chart(table, height=320):
     layers = [base.mark_line(strokeWidth=2.5), marker,
               base.transform_filter(alt.datum.current).mark_point(size=70, filled=True), label]
     return alt.layer(*layers).properties(height=height)
-
-
-def to_spec(chart):
-    """Vega-Lite dict of `chart`, data inline. Binned data is small, so no row cap applies."""
-    with alt.data_transformers.disable_max_rows():
-        return chart.to_dict()

@@ -40,3 +40,14 @@ def test_a_chart_downloads_as_png(open_page):
     path = download.value.path()
     with open(path, "rb") as file:
         assert file.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_charts_download_as_one_html_file_for_slides(open_page):
+    page = _open(open_page, "propagation")
+    page.get_by_text("Table and download").click()
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Charts for slides").click()
+    with open(download.value.path(), encoding="utf-8") as file:
+        html = file.read()
+    assert html.count('class="chart"') == 3 and "vegaEmbed" in html
+    assert download.value.suggested_filename == "initviz_propagation_charts.html"
