@@ -49,3 +49,14 @@ def test_a_failing_session_gives_its_turn_back():
 
     run_in_thread(next_session).join(timeout=5)
     assert done == [True]
+
+
+def test_a_turn_inside_a_turn_does_not_wait_for_itself():
+    done = []
+
+    def nested():
+        with turns.my_turn(), turns.my_turn():
+            done.append(True)
+
+    run_in_thread(nested).join(timeout=5)
+    assert done == [True]

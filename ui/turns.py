@@ -13,15 +13,19 @@ import streamlit as st
 _TURNS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
 _lock = threading.Lock()
 _waiting = 0
+_holder = threading.local()     # a script thread already in its turn does not queue again
 
 
 @contextmanager
-def my_turn(what="Training"):
-    """Wait for a free turn (showing how many wait), then run the block in it.
+def my_turn(what="This computation"):
+    """Wait for a free turn (showing how many wait), then run the block in it. Re-entrant.
 
     Waits in short steps so that a changed input still interrupts the script.
     """
     global _waiting
+    if getattr(_holder, "inside", False):
+        yield
+        return
     status = None
     if not _TURNS.acquire(blocking=False):
         with _lock:
@@ -34,9 +38,11 @@ def my_turn(what="Training"):
         finally:
             with _lock:
                 _waiting -= 1
+    _holder.inside = True
     try:
         if status is not None:
             status.empty()
         yield
     finally:
+        _holder.inside = False
         _TURNS.release()

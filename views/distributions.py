@@ -12,6 +12,7 @@ from initviz.limits import MAX_DIM
 from ui.exports import ChartFile
 from ui.scenarios import DISTRIBUTIONS, preset_buttons, show_note
 from ui.sharing import hidden, notebook_snippet, share_link
+from ui.turns import my_turn
 from ui.widgets import (
     FLAVOR_LABELS,
     flavor_picker,
@@ -48,7 +49,8 @@ PRESET_RESET = {"compare": False, "flavor": "keras", "shared_x": True, "layer": 
 @st.cache_data(max_entries=256, show_spinner=False)
 def measure(spec, shape, seed, flavor):
     """One sample per (spec, shape, seed, flavour), reduced to a fine histogram and stats."""
-    return hg.measure(spec, shape, seed, flavor)
+    with my_turn():
+        return hg.measure(spec, shape, seed, flavor)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

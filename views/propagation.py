@@ -13,6 +13,7 @@ from initviz.propagation import activation_histograms, default_layers
 from ui.exports import ChartFile
 from ui.scenarios import PROPAGATION, preset_buttons, show_note
 from ui.sharing import notebook_snippet, share_link
+from ui.turns import my_turn
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 SAMPLE_CHOICES = [100, 250, 500, 1000, 2000]
@@ -29,13 +30,17 @@ def _reset_layers():
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _table(specs, activation, depth, width, n_samples, seed, flavor, bias_std):
-    return iv.propagate(list(specs), activation, depth, width, n_samples, seed, flavor, bias_std)
+    with my_turn():
+        return iv.propagate(list(specs), activation, depth, width, n_samples, seed, flavor,
+                            bias_std)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _histograms(specs, activation, depth, width, layers, n_samples, seed, flavor, bias_std):
-    return activation_histograms(list(specs), activation, depth, width, list(layers),
-                                 n_samples=n_samples, seed=seed, flavor=flavor, bias_std=bias_std)
+    with my_turn():
+        return activation_histograms(list(specs), activation, depth, width, list(layers),
+                                     n_samples=n_samples, seed=seed, flavor=flavor,
+                                     bias_std=bias_std)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

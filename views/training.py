@@ -212,7 +212,7 @@ seeds = tuple(range(first_seed, first_seed + n_seeds))
 hidden_layers = (width,) * layers
 batch_size = None if batch == BATCHES[0] else int(batch)
 chart_file = ChartFile("Training")
-with my_turn():
+with my_turn("Training"):
     result = or_stop(_train, data, n_samples, noise, tuple(specs), seeds, hidden_layers,
                      activation, optimizer, lr, epochs, batch_size, flavor)
     share_link()
