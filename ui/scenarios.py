@@ -176,10 +176,10 @@ def preset_buttons(page, reset, then=None):
     A button sets the scenario's values and `reset` for the rest, then calls `then()`.
     """
     if not hidden("presets"):
-        scenarios = for_page(page)
-        for column, scenario in zip(st.columns(len(scenarios)), scenarios, strict=True):
-            column.button(scenario.title, on_click=_apply, width="stretch",
-                          args=(scenario.values, reset, then))
+        with st.container(horizontal=True):    # buttons as wide as their titles, wrapping
+            for scenario in for_page(page):
+                st.button(scenario.title, on_click=_apply, args=(scenario.values, reset, then),
+                          icon=":material/play_circle:")
     return st.container()
 
 
