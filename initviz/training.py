@@ -134,7 +134,6 @@ class Group:
 
     def __init__(self, plan, runs, params, data, records, grid):
         self.plan, self.runs, self.records, self.grid = plan, runs, records, grid
-        self.rows = {"x": data["train"][0], "t": data["train"][1]}   # samples along axis 0
         self.data = {split: (np.ascontiguousarray(x.T), np.ascontiguousarray(t.T))
                      for split, (x, t) in data.items()}               # samples along axis -1
         self.head = HEADS[plan.dataset.task]()
@@ -191,12 +190,11 @@ class Group:
                 if batch is None:
                     self.learn(epoch, *self.data["train"], z)
                     continue
-                order = orders[epoch - first][self.seed_rows]
-                for start in range(0, order.shape[1], batch):
-                    rows = order[:, start:start + batch]
-                    x = np.swapaxes(self.rows["x"][rows], -1, -2)
-                    self.learn(epoch, x, np.swapaxes(self.rows["t"][rows], -1, -2),
-                               self.net.forward(x))
+                order = orders[epoch - first][self.seed_rows]       # (runs, n)
+                xs, ts = (np.swapaxes(a[:, order], 0, 1) for a in self.data["train"])
+                for start in range(0, order.shape[1], batch):       # views of one gather
+                    x, t = xs[..., start:start + batch], ts[..., start:start + batch]
+                    self.learn(epoch, x, t, self.net.forward(x))
             if last == self.plan.epochs:
                 self.observe(last)
 
