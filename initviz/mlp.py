@@ -53,11 +53,18 @@ def stack(weights, sizes, dtype):
 
 
 class Nonlinearity:
-    """An activation applied in place: forward into a buffer, and dA ← dA·φ′ in backprop."""
+    """An activation: forward into a buffer, and dA ← dA·φ′ in backprop.
+
+    tanh, relu and sigmoid work in place on the pre-activations and get φ′ from φ(z) alone, so
+    their pre-activations need no buffer of their own (fewer arrays, better cache use).
+    """
+
+    IN_PLACE = ("tanh", "relu", "sigmoid")
 
     def __init__(self, spec):
         self.activation = get_activation(spec)
         self.name = self.activation.name
+        self.in_place = self.name in self.IN_PLACE
 
     def forward(self, z, out):
         if self.name == "tanh":
@@ -69,19 +76,24 @@ class Nonlinearity:
         else:
             out[...] = self.activation.forward(z)
 
-    def backprop(self, da, z, a, scratch):
-        """Multiply the gradient `da` by φ′(z) in place, from φ(z) = `a` where that is cheaper."""
+    def backprop(self, da, z, a):
+        """Multiply the gradient `da` by φ′(z) in place, from φ(z) = `a` where that is cheaper.
+
+        Overwrites `a` (used as scratch).
+        """
         if self.name == "tanh":           # 1 − a²
-            np.multiply(a, a, out=scratch)
-            np.subtract(1, scratch, out=scratch)
-        elif self.name == "relu":
-            np.greater(z, 0, out=scratch)
+            np.multiply(a, a, out=a)
+            np.subtract(1, a, out=a)
+            da *= a
+        elif self.name == "relu":         # a > 0 exactly where z > 0
+            np.greater(a, 0, out=a)
+            da *= a
         elif self.name == "sigmoid":      # a (1 − a)
-            np.subtract(1, a, out=scratch)
-            scratch *= a
+            da *= a
+            np.subtract(1, a, out=a)
+            da *= a
         else:
-            scratch[...] = self.activation.derivative(z)
-        da *= scratch
+            da *= self.activation.derivative(z)
 
 
 def _matmul(a, b, out):
@@ -108,12 +120,11 @@ class Forward:
 
 
 class Backward:
-    """Buffers of a backward pass over n samples: gradients and scratch, (K, units, n)."""
+    """Buffers of a backward pass over n samples: gradients (K, units, n)."""
 
     def __init__(self, k, shape, sizes, dtype):
         n = shape[-1]
         self.da = [np.empty((k, width, n), dtype) for width in sizes[1:]]
-        self.scratch = [np.empty((k, width, n), dtype) for width in sizes[1:-1]]
         self.ones = np.ones((n, 1), dtype)
 
 
@@ -153,8 +164,11 @@ class MLP:
         for layer, z in enumerate(buf.z):
             W, b = self.params[2 * layer:2 * layer + 2]
             wb = np.concatenate([W, np.swapaxes(b, -1, -2)], axis=-2)   # (K, in + 1, out)
+            hidden = layer < len(buf.a)
+            if hidden and self.nonlinearity.in_place:
+                z = buf.a[layer]
             np.matmul(np.swapaxes(wb, -1, -2), buf.inputs[layer], out=z)
-            if layer < len(buf.a):
+            if hidden:
                 self.nonlinearity.forward(z, buf.a[layer])
         return buf.z[-1]
 
@@ -162,7 +176,7 @@ class MLP:
         """Gradients of the loss w.r.t. every parameter, right after `forward(x)`.
 
         `dz` is d loss / d logits. Returns `self.grads`, arrays in the order of `params`,
-        overwritten on the next call.
+        overwritten on the next call. Uses up the forward pass (its activations are scratch).
         """
         fwd, buf = self._last, self._get(Backward, (x.shape[-1],))
         zs, acts = fwd.z, fwd.a
@@ -173,7 +187,7 @@ class MLP:
             if layer:
                 da = buf.da[layer - 1]
                 _matmul(self.params[2 * layer], dz, out=da)
-                self.nonlinearity.backprop(da, zs[layer - 1], a_prev, buf.scratch[layer - 1])
+                self.nonlinearity.backprop(da, zs[layer - 1], a_prev)
                 dz = da
         return self.grads
 
