@@ -128,13 +128,34 @@ class Backward:
         self.ones = np.ones((n, 1), dtype)
 
 
+def _blocks(flat, sizes):
+    """Views (K, in + 1, out) of a (K, parameters) array, one per layer: W above bᵀ."""
+    blocks, start = [], 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+        stop = start + (n_in + 1) * n_out
+        blocks.append(flat[:, start:stop].reshape(-1, n_in + 1, n_out))
+        start = stop
+    return blocks
+
+
+def _split(blocks):
+    """``[W0, b0, ...]`` views of layer blocks: (K, in, out) and (K, out, 1)."""
+    return [v for blk in blocks for v in (blk[:, :-1], np.swapaxes(blk[:, -1:], -1, -2))]
+
+
 class MLP:
-    """K networks of one architecture, computing on views of stacked parameters.
+    """K networks of one architecture, computing on stacked parameters.
+
+    All parameters of a run are contiguous in a row of `flat` (K, parameters), layer by layer as
+    a block (in + 1, out): W above bᵀ, the weights of a matmul on inputs with a row of ones.
+    `params` and `grads` are ``[W0, b0, ...]`` views of `flat` and `flat_grads`, so an optimizer
+    can step all of them as one array.
 
     Parameters
     ----------
     params : list of np.ndarray
-        ``[W0, b0, W1, b1, ...]`` of shapes (K, in, out) and (K, out, 1), updated in place.
+        ``[W0, b0, W1, b1, ...]`` of shapes (K, in, out) and (K, out, 1): the initial values,
+        copied.
     sizes : sequence of int
         Layer widths, input first, output last.
     activation : str
@@ -142,9 +163,16 @@ class MLP:
     """
 
     def __init__(self, params, sizes, activation):
-        self.params, self.sizes = params, tuple(sizes)
+        self.sizes = tuple(sizes)
         self.nonlinearity = Nonlinearity(activation)
-        self.grads = [np.empty_like(p) for p in params]
+        n = sum((a + 1) * b for a, b in zip(self.sizes[:-1], self.sizes[1:], strict=True))
+        self.flat = np.empty((params[0].shape[0], n), params[0].dtype)
+        self.flat_grads = np.empty_like(self.flat)
+        self.blocks = _blocks(self.flat, self.sizes)
+        self.params = _split(self.blocks)
+        self.grads = _split(_blocks(self.flat_grads, self.sizes))
+        for mine, given in zip(self.params, params, strict=True):
+            mine[...] = given
         self._buffers = {}
         self._last = None
 
@@ -162,12 +190,10 @@ class MLP:
         buf = self._last = self._get(Forward, x.shape)
         buf.inputs[0][..., :-1, :] = x
         for layer, z in enumerate(buf.z):
-            W, b = self.params[2 * layer:2 * layer + 2]
-            wb = np.concatenate([W, np.swapaxes(b, -1, -2)], axis=-2)   # (K, in + 1, out)
             hidden = layer < len(buf.a)
             if hidden and self.nonlinearity.in_place:
                 z = buf.a[layer]
-            np.matmul(np.swapaxes(wb, -1, -2), buf.inputs[layer], out=z)
+            np.matmul(np.swapaxes(self.blocks[layer], -1, -2), buf.inputs[layer], out=z)
             if hidden:
                 self.nonlinearity.forward(z, buf.a[layer])
         return buf.z[-1]

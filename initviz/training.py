@@ -137,8 +137,9 @@ class Group:
         self.data = {split: (np.ascontiguousarray(x.T), np.ascontiguousarray(t.T))
                      for split, (x, t) in data.items()}               # samples along axis -1
         self.head = HEADS[plan.dataset.task]()
-        self.net = mlp.MLP([p[runs] for p in params], plan.sizes, plan.activation)
-        self.optimizer = make_optimizer(plan.optimizer, self.net.params, plan.lr, plan.momentum)
+        self.shared = [p[runs] for p in params]     # written back after each chunk of epochs
+        self.net = mlp.MLP(self.shared, plan.sizes, plan.activation)
+        self.optimizer = make_optimizer(plan.optimizer, [self.net.flat], plan.lr, plan.momentum)
         self.dead = np.zeros(self.net.k, dtype=bool)
         self.seed_rows = np.unique(plan.seeds, return_inverse=True)[1][runs]
 
@@ -166,8 +167,7 @@ class Group:
         if bad.any():
             self.records.diverged[self.runs][bad] = epoch
             self.dead |= bad
-            for p in self.net.params:
-                p[bad] = 0
+            self.net.flat[bad] = 0
             self.optimizer.reset(bad)
         return z
 
@@ -176,10 +176,9 @@ class Group:
         dz = self.head.gradient(z, t, self.net.output_gradient_buffer(x.shape[-1]))
         grads = self.net.backward(x, dz)
         if self.dead.any():
-            for g in grads:
-                g[self.dead] = 0
+            self.net.flat_grads[self.dead] = 0
         self.records.add_grad_norms(epoch, self.runs, grads[::2])
-        self.optimizer.step(grads)
+        self.optimizer.step([self.net.flat_grads])
 
     def run(self, first, last, orders):
         """Train epochs first..last-1; `orders[e]` holds each seed's sample order (or None)."""
@@ -197,6 +196,8 @@ class Group:
                     self.learn(epoch, x, t, self.net.forward(x))
             if last == self.plan.epochs:
                 self.observe(last)
+        for shared, own in zip(self.shared, self.net.params, strict=True):
+            shared[...] = own
 
 
 def _grid(dataset, dtype):
