@@ -18,11 +18,9 @@ class Records:
         self.diverged = np.full(k, -1)
         self.grid = np.full((frames, k, outputs, grid_points), np.nan)
 
-    def add_grad_norms(self, epoch, runs, weight_grads):
-        """Add each layer's weight-gradient norm of one step to epoch `epoch` (0-based)."""
-        for layer, g in enumerate(weight_grads):
-            flat = g.reshape(g.shape[0], -1)
-            self.grad_norm[epoch, runs, layer] += np.sqrt(np.vecdot(flat, flat))
+    def add_grad_norms(self, epoch, runs, norms):
+        """Add one step's weight-gradient norms, (runs, layers), to epoch `epoch` (0-based)."""
+        self.grad_norm[epoch, runs] += norms
 
 
 @dataclass(frozen=True)

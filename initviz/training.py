@@ -141,6 +141,8 @@ class Group:
         self.net = mlp.MLP(self.shared, plan.sizes, plan.activation)
         self.optimizer = make_optimizer(plan.optimizer, [self.net.flat], plan.lr, plan.momentum)
         self.dead = np.zeros(self.net.k, dtype=bool)
+        self.weight_grads = [g.reshape(self.net.k, -1) for g in self.net.grads[::2]]   # views
+        self.norms = np.empty((self.net.k, len(self.weight_grads)), self.net.flat.dtype)
         self.seed_rows = np.unique(plan.seeds, return_inverse=True)[1][runs]
 
     def evaluate(self, epoch, split):
@@ -174,10 +176,12 @@ class Group:
     def learn(self, epoch, x, t, z):
         """One optimizer step from logits `z` = forward(x), the last forward pass."""
         dz = self.head.gradient(z, t, self.net.output_gradient_buffer(x.shape[-1]))
-        grads = self.net.backward(x, dz)
+        self.net.backward(x, dz)
         if self.dead.any():
             self.net.flat_grads[self.dead] = 0
-        self.records.add_grad_norms(epoch, self.runs, grads[::2])
+        for layer, g in enumerate(self.weight_grads):
+            np.vecdot(g, g, out=self.norms[:, layer])
+        self.records.add_grad_norms(epoch, self.runs, np.sqrt(self.norms, out=self.norms))
         self.optimizer.step([self.net.flat_grads])
 
     def run(self, first, last, orders):
