@@ -97,9 +97,9 @@ class Nonlinearity:
 
 
 def _matmul(a, b, out):
-    """``np.matmul`` into `out`; an outer product (inner size 1) by broadcasting, much faster."""
+    """``np.matmul`` into `out`; an outer product (inner size 1) by einsum, much faster."""
     if a.shape[-1] == 1:
-        np.multiply(a, b, out=out)
+        np.einsum("...ij,...jk->...ik", a, b, out=out)
     else:
         np.matmul(a, b, out=out)
 
