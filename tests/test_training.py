@@ -55,6 +55,15 @@ def test_losses_are_stable_for_huge_logits():
     assert HEADS["multiclass"]().losses(z3, t3)[0] == pytest.approx(1e4)
 
 
+def test_binary_loss_is_stable_and_quiet_in_float32():
+    z = np.array([[[1e4, -1e4, 0.0, 30.0]]], dtype=np.float32)
+    t = np.array([[0.0, 1.0, 1.0, 1.0]], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = HEADS["binary"]().losses(z, t)[0]
+    assert loss == pytest.approx((2e4 + np.log(2) + np.log1p(np.exp(-30.0))) / 4, rel=1e-6)
+
+
 # --- the batched engine against a sequential per-run reference --------------------------------
 
 def _reference(ds, start, activation, optimizer, lr, epochs, batch_size, seed, momentum=0.9):
