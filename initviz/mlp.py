@@ -116,6 +116,7 @@ class Forward:
         self.inputs = [np.ones((*x_shape[:-2], x_shape[-2] + 1, n), dtype)]
         self.inputs += [np.ones((k, width + 1, n), dtype) for width in sizes[1:-1]]
         self.a = [a[..., :-1, :] for a in self.inputs[1:]]       # activations, views
+        # pre-activations; hidden ones stay untouched (never paged in) for in-place activations
         self.z = [np.empty((k, width, n), dtype) for width in sizes[1:]]
 
 
