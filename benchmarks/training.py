@@ -24,18 +24,16 @@ Run: ``python benchmarks/training.py [--quick]`` (torch rows are skipped if torc
 import argparse
 import os
 import sys
-import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import sklearn
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
+from timing import best  # also puts the checkout on the path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from a checkout
-import initviz as iv  # noqa: E402
+import initviz as iv
 
 try:
     import torch
@@ -53,13 +51,6 @@ BATCH = 64
 THREADS = 2
 
 
-def best(f, repeat=3):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def engine(ds, batch_size=None):
