@@ -76,5 +76,8 @@ def test_twenty_concurrent_sessions_each_train(streamlit_server):
     print(f"\n{SESSIONS} concurrent sessions, each training its own 15 runs: time to the last "
           f"chart p50 {p50:.1f} s, p95 {p95:.1f} s; server RSS {before:.0f} -> {after:.0f} MiB")
     assert [p for _, p, _ in results if p] == []
+    # Served in turns, and nothing holds the server's event loop: the first participant sees
+    # results long before the last, instead of everybody at the very end.
+    assert times[0] < 0.5 * times[-1], times
     assert all(charts == 5 for _, _, charts in results), [c for _, _, c in results]
     assert after < MAX_SERVER_RSS_MB
