@@ -127,7 +127,7 @@ SCENARIOS = (
         "why deep ReLU code calls kaiming_normal_ instead of trusting the default.",
     ),
     Scenario(
-        TRAINING, "tanh: zeros, too small, too large, Xavier, He", {},
+        TRAINING, "Zeros fail, Xavier and He learn", {},
         "Zeros never learn: every unit stays a copy of its neighbours. Too small starts on a "
         "long plateau; Xavier and He learn at once.",
         "**Zeros** never leaves ln 2 ≈ 0.693: every unit of a layer computes the same thing and "

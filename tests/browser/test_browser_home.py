@@ -2,7 +2,7 @@ from browser_util import assert_no_exception, screenshot, wait_idle
 
 
 def test_home_renders_links_to_every_page(open_page):
-    page = open_page("")
+    page = open_page("", height=1450)
     assert_no_exception(page)
     body = page.inner_text("[data-testid='stMain']")
     assert "weight initialization" in body
