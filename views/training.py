@@ -85,7 +85,8 @@ def show_data_and_results(result, preview, axes, n_specs, n_seeds):
                                  help="'To target' is the first epoch whose training loss is at "
                                  "most this, averaged over the runs that got there.")
         table = summarize(result, target_loss=target)
-        st.dataframe(_results_table(table, classify), hide_index=True)
+        st.dataframe(_results_table(table, classify), hide_index=True, column_config={
+            "Initializer": st.column_config.TextColumn(width=185)})
         st.caption(
             f"{result.runs.shape[0]} runs: {n_specs} initializers × {n_seeds} seeds, "
             f"{result.epochs} epochs. Means ± std across seeds, over the runs that did not "
