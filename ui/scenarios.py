@@ -77,9 +77,7 @@ SCENARIOS = (
         "deep ReLU stack makes of them.",
     ),
     Scenario(
-        PROPAGATION, "CS231n tanh: 0.01 / 1.0 / Xavier",
-        {"init": ["random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"],
-         "act": "tanh", "depth": 10, "width": 500.0},
+        PROPAGATION, "CS231n tanh: 0.01 / 1.0 / Xavier", {},     # the page's defaults
         "The classic 10-layer tanh experiment. Too small vanishes, too large saturates, Xavier "
         "keeps the signal alive.",
         "**0.01·N(0,1)** shrinks the signal by ×0.22 per layer: the histograms collapse onto 0 "
@@ -127,7 +125,7 @@ SCENARIOS = (
         "why deep ReLU code calls kaiming_normal_ instead of trusting the default.",
     ),
     Scenario(
-        TRAINING, "Zeros fail, Xavier and He learn", {},
+        TRAINING, "Zeros fail, Xavier and He learn", {},     # the page's defaults
         "Zeros never learn: every unit stays a copy of its neighbours. Too small starts on a "
         "long plateau; Xavier and He learn at once.",
         "**Zeros** never leaves ln 2 ≈ 0.693: every unit of a layer computes the same thing and "

@@ -43,7 +43,7 @@ STAT_LABELS = {
 
 
 PRESET_RESET = {"compare": False, "flavor": "keras", "shared_x": True, "layer": "dense",
-                "fan_in": 784.0, "fan_out": 256.0}
+                "fan_in": float(SIZES["fan_in"][1]), "fan_out": float(SIZES["fan_out"][1])}
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

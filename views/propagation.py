@@ -21,7 +21,7 @@ DEFAULTS = {
     "init": ["random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"],
     "act": "tanh", "depth": 10, "width": 500.0, "samples": 500, "bias": 0.0,
 }
-FRESH = {"flavor": "keras", "samples": DEFAULTS["samples"], "bias": 0.0}  # presets reset these
+FRESH = DEFAULTS | {"flavor": "keras"}  # a preset sets these, then its own values
 
 
 def _reset_layers():
