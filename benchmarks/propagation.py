@@ -1,29 +1,58 @@
-"""How long `iv.propagate` takes for the page's reference comparison, against a stacked variant.
+"""How fast the Propagation page's reference comparison is: 8 initializers, 30 layers, 256 units.
 
-The reference: 8 initializers, 30 layers, 256 units. The alternative, measured in the same run,
-is the "vectorize across initializers" idiom: all K nets as (K, n, width) arrays and one stacked
-matmul per layer. Run: ``python benchmarks/propagation.py``.
+Core, in one process, best of 3: `propagation_report` (table and histograms in one pass, float32
+wherever every std stays in float32's safe range, nets shared by two threads), against the same
+pass in float64 throughout, the same pass on one thread (BLAS on two), and all nets stacked as
+(K, n, width) arrays with one batched matmul per layer (float64, forward and backward only).
+
+Page: a fresh ``streamlit run app.py``. The server's time from a request to the finished script,
+for new configurations (new seeds, so nothing is cached) and for a cached one, measured with a
+websocket client; then, if Playwright and chromium are there, the time a viewer waits in the
+browser from changing the seed to every chart drawn again.
+
+Run: ``python benchmarks/propagation.py``.
 """
 
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from unittest import mock
+from urllib.parse import quote
 
 import numpy as np
+from app_server import open_session, running_app
 from timing import best  # also puts the checkout on the path
 
-import initviz as iv
-from initviz.propagation import _inputs, _slope, _std, _weights, check_net
+from initviz import propagation
+from initviz.propagation import _inputs, _slope, _std, _weights, check_net, propagation_report
 
 SPECS = ["zeros", "random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_uniform",
          "glorot_normal", "he_normal", "lecun_normal", "orthogonal"]
+DEPTH, WIDTH, SAMPLES = 30, 256, 500
+LAYERS = [1, 6, 12, 18, 24, 30]
+QUERY = "&".join(f"init={quote(spec)}" for spec in SPECS) + f"&depth={DEPTH}&width={WIDTH}"
+CHROMIUM = "/usr/bin/chromium"
 
 
-def stacked(activation, depth, width, n_samples):
-    """The same forward and backward work on all nets stacked as (K, n, width) arrays.
+def report(activation):
+    return propagation_report(SPECS, activation, DEPTH, WIDTH, LAYERS, n_samples=SAMPLES)
 
-    Saturated and dead fractions are left out, which favours this variant a little.
+
+def float64_only(net, spec, x, grad, biases, layers):
+    return propagation._measure(net, _weights(net, spec, net.depth), x, grad, biases, layers,
+                                np.float64)
+
+
+def stacked(activation):
+    """Forward and backward of all nets stacked as (K, n, width) arrays, float64.
+
+    Saturated and dead fractions and histograms are left out, which favours this variant.
     """
-    net = check_net(SPECS, activation, depth, width, n_samples, 0, "keras", 0.0)
+    net = check_net(SPECS, activation, DEPTH, WIDTH, SAMPLES, 0, "keras", 0.0)
     x, grad, _ = _inputs(net)
-    weights = np.stack([_weights(net, spec, depth) for spec in SPECS], axis=1)  # (depth, K, w, w)
+    weights = np.stack([_weights(net, spec, DEPTH) for spec in SPECS], axis=1)  # (depth, K, w, w)
     h, slopes, stats = np.broadcast_to(x, (len(SPECS), *x.shape)), [], []
     with np.errstate(all="ignore"):
         for w in weights:
@@ -39,20 +68,74 @@ def stacked(activation, depth, width, n_samples):
     return stats
 
 
-
-
-def main():
-    print(f"{len(SPECS)} initializers x 30 layers x 256 units, best of 3 (wall clock)")
+def core():
+    print(f"Core: {len(SPECS)} initializers x {DEPTH} layers x {WIDTH} units x {SAMPLES} samples,"
+          " best of 3 (wall clock)")
     for activation in ("tanh", "relu"):
-        for n in (100, 250, 500, 1000):
-            ours = best(lambda a=activation, n=n: iv.propagate(SPECS, a, 30, 256, n))
-            alt = best(lambda a=activation, n=n: stacked(a, 30, 256, n))
-            print(f"{activation:5s} n={n:5d}  propagate {ours:6.3f} s   stacked {alt:6.3f} s"
-                  f"   stacked/propagate {alt / ours:4.2f}")
-    net = check_net(SPECS, "tanh", 30, 256, 100, 0, "keras", 0.0)
-    sampling = best(lambda: [_weights(net, spec, 30) for spec in SPECS])
-    print(f"of which sampling the 240 weight matrices: {sampling:.3f} s")
+        ours = best(lambda a=activation: report(a))
+        with mock.patch.object(propagation, "_measure_fast", float64_only):
+            wide = best(lambda a=activation: report(a))
+        with mock.patch.object(propagation, "_threads", lambda net: 1):
+            serial = best(lambda a=activation: report(a))
+        alt = best(lambda a=activation: stacked(a))
+        print(f"  {activation:5s} report {ours:.3f} s | float64 {wide:.3f} s ({wide / ours:.2f}x) "
+              f"| one thread {serial:.3f} s ({serial / ours:.2f}x) | stacked float64 {alt:.3f} s "
+              f"({alt / ours:.2f}x)")
+
+
+def server_times(url):
+    """Seconds to the finished script: new configurations, then a cached one."""
+    def session(query):
+        return asyncio.run(open_session(url, "propagation", query))[0]
+
+    session(QUERY + "&seed=99")       # the first run of a page also imports its modules
+    new = [session(QUERY + f"&seed={seed}") for seed in range(1, 8)]
+    cached = [session(QUERY + "&seed=1") for _ in range(5)]
+    return new, cached
+
+
+def browser_times(url, seeds=range(20, 27)):
+    """Seconds from typing a new seed to every chart drawn again, in headless chromium."""
+    from playwright.sync_api import sync_playwright
+
+    times = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 2600})
+        page.goto(f"{url}/propagation?{QUERY}&seed=10")
+        page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=60_000)
+        seed = page.get_by_label("Seed")
+        for value in seeds:
+            page.wait_for_timeout(500)
+            started = time.perf_counter()
+            seed.fill(str(value))
+            seed.press("Enter")
+            page.wait_for_function(
+                f"""() => document.body.textContent.includes('seed={value},')
+                     && !document.querySelector("[data-testid='stStatusWidget']")
+                     && !document.querySelector("[data-stale='true']")
+                     && document.querySelectorAll('.vega-embed canvas, .vega-embed svg').length
+                        === 3""", polling=10, timeout=60_000)
+            times.append(time.perf_counter() - started)
+        browser.close()
+    return times
+
+
+def page():
+    print("Page: /propagation with the same comparison, fresh `streamlit run app.py`")
+    with tempfile.TemporaryDirectory() as tmp, running_app(Path(tmp) / "server.log") as (url, _):
+        new, cached = server_times(url)
+        print(f"  server, new configuration: median {statistics.median(new):.2f} s, "
+              f"max {max(new):.2f} s ({len(new)} seeds)")
+        print(f"  server, cached:            median {statistics.median(cached):.2f} s")
+        if not Path(CHROMIUM).exists():
+            print("  browser: skipped (no /usr/bin/chromium)")
+            return
+        shown = browser_times(url)
+        print(f"  browser, seed changed to charts drawn: median {statistics.median(shown):.2f} s, "
+              f"max {max(shown):.2f} s ({len(shown)} seeds)")
 
 
 if __name__ == "__main__":
-    main()
+    core()
+    page()

@@ -7,15 +7,22 @@ flavor)``, the very weights the library gives for that seed. Every net sees the 
 of the loss ``sum(g * h_depth)`` with respect to the last activations) and the same biases
 (N(0, bias_std²)), drawn in that order from ``numpy.random.default_rng([seed, 1])``.
 
-Everything is float64 and nothing raises on overflow: an exploding net reports huge numbers,
-then inf or NaN. Nets run one after another: measured on 2 cores, numpy's stacked (K, n, width)
-matmul was slower than K plain ones, and one net at a time keeps the memory of one.
+A net is computed in float32 as long as every std it measures lies in `FLOAT32_RANGE`, where
+float32 gives them to about six digits, and again in float64 from the start once one does not,
+so a vanishing signal never underflows to 0 early and an exploding one reports huge numbers,
+then inf or NaN; nothing raises on overflow. Each net is computed on its own (numpy's stacked
+(K, n, width) matmul measured no faster than K plain ones, see `benchmarks/propagation.py`); two
+threads share the nets when two nets fit in the memory cap, each with a one-thread BLAS, so that
+sampling, QR and the elementwise work run in parallel too.
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from . import meanfield
 from .activations import Activation, get_activation
@@ -36,6 +43,9 @@ COLUMNS = [
     "initializer", "layer", "preact_std", "act_mean", "act_std", "grad_std",
     "saturated_frac", "dead_frac", "theory_preact_std", "theory_act_std", "theory_grad_std",
 ]
+FLOAT32_RANGE = (1e-30, 1e30)
+"""Stds that float32 (normal from 1.2e-38 to 3.4e38) measures as well as float64."""
+HISTOGRAM_COLUMNS = ["initializer", "layer", "bin_start", "bin_end", "fraction"]
 BOUNDED_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 
 
@@ -51,6 +61,11 @@ class Net:
     seed: int
     flavor: str
     bias_std: float
+
+    @property
+    def floats(self):
+        """Floats one net keeps while it is measured: weights and activation slopes."""
+        return self.depth * self.width * (self.n_samples + self.width)
 
 
 def check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std):
@@ -73,8 +88,7 @@ def check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std
     )
     for label in labels:
         theory(label, (width, width), net.flavor)   # raises if the flavour lacks it
-    per_net = depth * width * (n_samples + width)
-    if per_net > MAX_PROPAGATION_MEMORY or len(labels) * per_net > MAX_PROPAGATION_WORK:
+    if net.floats > MAX_PROPAGATION_MEMORY or len(labels) * net.floats > MAX_PROPAGATION_WORK:
         raise InputError(
             f"{len(labels)} initializer(s) × {depth} layers × {width} units × {n_samples} samples "
             "is more than this demo computes at once; use fewer layers, units, samples or "
@@ -118,8 +132,11 @@ def _slope(act, z, a):
 
 
 def _std(x):
-    """Standard deviation that stays finite for values up to the float64 maximum."""
+    """Standard deviation, finite for values up to the float64 maximum; float32 values whose
+    squares near float32's limits are summed in float64."""
     s = np.std(x)
+    if x.dtype == np.float32 and not 1e-15 < s < 1e15:
+        s = np.std(x, dtype=np.float64)
     if np.isinf(s):
         top = np.max(np.abs(x))
         if np.isfinite(top):
@@ -127,30 +144,74 @@ def _std(x):
     return float(s)
 
 
-def _measure(net, spec, x, grad, biases):
-    """Per-layer measurements of one net: forward statistics, then backpropagated gradients."""
+def _measure(net, weights, x, grad, biases, layers, dtype):
+    """One net: per-layer statistics, forward then backpropagated, and the activations of
+    `layers` for their histograms; None if a float32 std leaves `FLOAT32_RANGE`."""
     act = net.activation
-    weights = _weights(net, spec, net.depth)
-    rows, slopes = [], []
-    for z, a in _forward(net, weights, x, biases):
+    weights = [w.astype(dtype, copy=False) for w in weights]
+    x, grad, biases = (v.astype(dtype, copy=False) for v in (x, grad, biases))
+    checked = dtype == np.float32
+    rows, slopes, kept = [], [], []
+    for layer, (z, a) in enumerate(_forward(net, weights, x, biases), 1):
+        row = {"preact_std": _std(z), "act_mean": float(np.mean(a)), "act_std": _std(a),
+               "saturated_frac": float(np.mean(act.saturated(a))),
+               "dead_frac": float(np.mean(act.dead(a)))}
+        if checked and not _representable(row["preact_std"], row["act_std"]):
+            return None
+        rows.append(row)
         slopes.append(_slope(act, z, a))
-        rows.append({
-            "preact_std": _std(z), "act_mean": float(np.mean(a)), "act_std": _std(a),
-            "saturated_frac": float(np.mean(act.saturated(a))),
-            "dead_frac": float(np.mean(act.dead(a))),
-        })
+        if layer in layers:
+            kept.append(a)
     g = grad
     for row, w in zip(reversed(rows), reversed(weights), strict=True):
         delta = g * slopes.pop()
         row["grad_std"] = _std(delta)
+        if checked and not _representable(row["grad_std"]):
+            return None
         g = delta @ w.T
-    return rows
+    return rows, kept
+
+
+def _representable(*stds):
+    low, high = FLOAT32_RANGE
+    return all(low <= s <= high for s in stds)
+
+
+def _measure_fast(net, spec, x, grad, biases, layers):
+    """`_measure` in float32, or in float64 where float32 would lose the numbers."""
+    weights = _weights(net, spec, net.depth)
+    return (_measure(net, weights, x, grad, biases, layers, np.float32)
+            or _measure(net, weights, x, grad, biases, layers, np.float64))
 
 
 def _theory(net, spec):
     sigma_w2 = meanfield.weight_variance(spec, net.width, net.flavor)
     predicted = meanfield.predict(net.activation, net.depth, sigma_w2, net.bias_std**2)
     return {f"theory_{name}": values for name, values in predicted.items()}
+
+
+def _threads(net):
+    """Two threads when two nets fit in the memory cap of one, and there are two to compute."""
+    fits = 2 * net.floats <= MAX_PROPAGATION_MEMORY
+    return min(len(net.specs), os.cpu_count() or 1, 2 if fits else 1)
+
+
+def _run(net, layers, bins):
+    """The table of every net and the histograms of `layers` of its activations."""
+    x, grad, biases = _inputs(net)
+
+    def one(spec):
+        with np.errstate(all="ignore"):   # numpy's error state is per thread
+            rows, kept = _measure_fast(net, spec, x, grad, biases, layers)
+            table = pd.DataFrame(rows).assign(initializer=spec, layer=np.arange(1, net.depth + 1),
+                                              **_theory(net, spec))
+            return table[COLUMNS], _histograms(net, spec, layers, kept, bins)
+
+    threads = _threads(net)
+    with threadpool_limits(1 if threads > 1 else None), ThreadPoolExecutor(threads) as pool:
+        results = list(pool.map(one, net.specs))
+    tables, histograms = zip(*results, strict=True)
+    return pd.concat(tables, ignore_index=True), pd.concat(histograms, ignore_index=True)
 
 
 def propagate(specs, activation, depth, width, n_samples=1000, seed=0, flavor="keras",
@@ -184,15 +245,7 @@ def propagate(specs, activation, depth, width, n_samples=1000, seed=0, flavor="k
         `initviz.meanfield`).
     """
     net = check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std)
-    x, grad, biases = _inputs(net)
-    frames = []
-    with np.errstate(all="ignore"):
-        for spec in net.specs:
-            frame = pd.DataFrame(_measure(net, spec, x, grad, biases))
-            frame.insert(0, "initializer", spec)
-            frame.insert(1, "layer", np.arange(1, net.depth + 1))
-            frames.append(frame.assign(**_theory(net, spec)))
-    return pd.concat(frames, ignore_index=True)[COLUMNS]
+    return _run(net, (), 0)[0]
 
 
 def default_layers(depth, count=6):
@@ -224,6 +277,35 @@ def _edges(act, arrays, bins):
     return np.linspace(low, high, bins + 1)
 
 
+def _histograms(net, spec, layers, kept, bins):
+    """Tidy histograms of one net's activations `kept` at `layers`, on shared edges."""
+    if not layers:
+        return pd.DataFrame(columns=HISTOGRAM_COLUMNS)
+    edges = _edges(net.activation, kept, bins)
+    frames = []
+    for layer, a in zip(layers, kept, strict=True):
+        counts, _ = np.histogram(a[np.isfinite(a)], bins=edges)
+        frames.append(pd.DataFrame({
+            "initializer": spec, "layer": layer, "bin_start": edges[:-1], "bin_end": edges[1:],
+            "fraction": counts / a.size,
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def propagation_report(specs, activation, depth, width, layers=None, bins=41, n_samples=1000,
+                       seed=0, flavor="keras", bias_std=0.0):
+    """`propagate`'s table and `activation_histograms`' histograms from one pass over the nets.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The table, then the histograms, exactly as the two functions return them.
+    """
+    net = check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std)
+    layers = _check_layers(default_layers(net.depth) if layers is None else layers, net.depth)
+    return _run(net, layers, check_int("bins", bins, 5, 200))
+
+
 def activation_histograms(specs, activation, depth, width, layers=None, bins=41, n_samples=1000,
                           seed=0, flavor="keras", bias_std=0.0):
     """Histograms of the activations of chosen layers, pre-binned for charting.
@@ -245,21 +327,5 @@ def activation_histograms(specs, activation, depth, width, layers=None, bins=41,
         One row per (initializer, layer, bin): ``bin_start``, ``bin_end``, ``fraction`` of the
         layer's n_samples × width activations in the bin (non-finite values fall in none).
     """
-    net = check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std)
-    layers = _check_layers(default_layers(net.depth) if layers is None else layers, net.depth)
-    bins = check_int("bins", bins, 5, 200)
-    x, _, biases = _inputs(net)
-    frames = []
-    with np.errstate(all="ignore"):
-        for spec in net.specs:
-            weights = _weights(net, spec, layers[-1])   # no layer above the deepest shown
-            steps = enumerate(_forward(net, weights, x, biases[: layers[-1]]), 1)
-            kept = [a for i, (_, a) in steps if i in layers]
-            edges = _edges(net.activation, kept, bins)
-            for layer, a in zip(layers, kept, strict=True):
-                counts, _ = np.histogram(a[np.isfinite(a)], bins=edges)
-                frames.append(pd.DataFrame({
-                    "initializer": spec, "layer": layer, "bin_start": edges[:-1],
-                    "bin_end": edges[1:], "fraction": counts / a.size,
-                }))
-    return pd.concat(frames, ignore_index=True)
+    return propagation_report(specs, activation, depth, width, layers, bins, n_samples, seed,
+                              flavor, bias_std)[1]

@@ -1,11 +1,12 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import initviz as iv
 from initviz.activations import get_activation
-from initviz.propagation import activation_histograms, default_layers
+from initviz.propagation import activation_histograms, default_layers, propagation_report
 
 CONTRACT = ["initializer", "layer", "preact_std", "act_mean", "act_std", "grad_std",
             "saturated_frac", "dead_frac", "theory_preact_std"]
@@ -81,13 +82,13 @@ def test_selu_with_lecun_normal_self_normalizes():
     np.testing.assert_allclose(deep.act_std, 1.0, atol=0.04)
 
 
-def test_orthogonal_deep_linear_net_preserves_the_norm_exactly():
+def test_orthogonal_deep_linear_net_preserves_the_norm_to_float_precision():
     table = iv.propagate(["orthogonal", "orthogonal(gain=1.1)"], "linear", depth=50, width=64,
                          n_samples=100)
     ortho = _rows(table, "orthogonal")
     # Orthogonal maps keep every row's norm, so the mean square stays that of the input.
     first = ortho.preact_std**2 + ortho.act_mean**2
-    np.testing.assert_allclose(first, first.iloc[0], rtol=1e-9)
+    np.testing.assert_allclose(first, first.iloc[0], rtol=1e-5)   # float32: 50 layers
     grown = _rows(table, "orthogonal(gain=1.1)")
     assert grown.preact_std.iloc[-1] / grown.preact_std.iloc[0] == pytest.approx(1.1**49, rel=0.05)
 
@@ -113,6 +114,18 @@ def test_explosions_are_reported_not_raised():
     assert (std[std.notna() & np.isfinite(std)] > 0).all()
     assert std.max() > 1e250 and np.isfinite(std.max())
     assert not np.isfinite(std.iloc[-1])
+
+
+def test_a_vanishing_signal_below_float32s_range_keeps_its_geometric_decline():
+    # In float32 the activations would be 0 from about layer 30; float64 follows them down.
+    table = iv.propagate("random_normal(stddev=0.01)", "tanh", depth=60, width=64, n_samples=50)
+    # tanh(z) ≈ z for tiny z: each layer multiplies the std by about 0.01 · √64 = 0.08, forward
+    # for the activations and backward for the gradients.
+    for upward in (table.act_std.to_numpy(), table.grad_std.to_numpy()[::-1]):
+        assert 0 < upward[-1] < 1e-50
+        ratios = upward[1:] / upward[:-1]
+        assert ((ratios > 0.05) & (ratios < 0.12)).all()
+        assert np.exp(np.mean(np.log(ratios))) == pytest.approx(0.08, rel=0.03)
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers():
@@ -160,7 +173,7 @@ def test_gradients_match_finite_differences(activation):
              for j in range(width)]
             for i in range(n)
         ])
-        assert table.grad_std.iloc[layer] == pytest.approx(np.std(delta), rel=1e-6)
+        assert table.grad_std.iloc[layer] == pytest.approx(np.std(delta), rel=1e-5)  # float32
 
 
 def test_forward_statistics_match_the_reference_net():
@@ -172,8 +185,8 @@ def test_forward_statistics_match_the_reference_net():
         z = h @ w + b
         h = phi(z)
         row = table.iloc[layer]
-        assert row.preact_std == pytest.approx(np.std(z), rel=1e-12)
-        assert row.act_mean == pytest.approx(np.mean(h), rel=1e-12)
+        assert row.preact_std == pytest.approx(np.std(z), rel=1e-6)   # float32 vs float64
+        assert row.act_mean == pytest.approx(np.mean(h), rel=1e-5)
         assert row.dead_frac == np.mean(h == 0)
 
 
@@ -232,6 +245,16 @@ def test_tanh_histograms_span_minus_one_to_one():
                                  layers=[3], bins=10, n_samples=100)
     assert hist.bin_start.iloc[0] == -1.0 and hist.bin_end.iloc[-1] == 1.0
     assert hist.fraction.iloc[0] + hist.fraction.iloc[-1] > 0.8   # saturated at ±1
+
+
+def test_the_report_is_the_table_and_the_histograms_from_one_pass():
+    args = dict(specs=["he_normal", "zeros", "orthogonal"], activation="relu", depth=6, width=32,
+                n_samples=40, seed=5, bias_std=0.1)
+    table, hist = propagation_report(layers=[2, 6], bins=15, **args)
+    pd.testing.assert_frame_equal(table, iv.propagate(**args))
+    pd.testing.assert_frame_equal(hist, activation_histograms(layers=[2, 6], bins=15, **args))
+    assert hist.groupby("initializer").layer.unique().map(list).to_dict() == {
+        "he_normal": [2, 6], "zeros": [2, 6], "orthogonal": [2, 6]}
 
 
 def test_default_layers_spread_from_first_to_last():

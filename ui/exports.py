@@ -45,15 +45,12 @@ class ChartFile:
 
     def draw(self, chart, **kwargs):
         """Draw an Altair chart or a Vega-Lite spec dict and keep it for the file."""
-        if isinstance(chart, dict):
-            st.vega_lite_chart(spec=chart, **kwargs)
-        else:
-            st.altair_chart(chart, **kwargs)
-        self.charts.append(chart)
+        spec = chart if isinstance(chart, dict) else to_spec(chart)
+        st.vega_lite_chart(spec=spec, **kwargs)
+        self.charts.append(spec)
 
     def html(self):
-        specs = [c if isinstance(c, dict) else to_spec(c) for c in self.charts]
-        return charts_html(self.title, specs)
+        return charts_html(self.title, self.charts)
 
     def button(self):
         """Download button; the file is written only when it is clicked."""

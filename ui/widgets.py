@@ -99,7 +99,7 @@ def int_input(label, min_value, max_value, value, key, **kwargs):
     int input.
     """
     number = st.number_input(
-        label, float(min_value), float(max_value), float(value), step=1.0, format="%d",
+        label, float(min_value), float(max_value), float(value), step=1.0, format="%.0f",
         key=key, bind="query-params", **kwargs,
     )
     return int(round(number))

@@ -4,18 +4,19 @@ import time
 
 import streamlit as st
 
-import initviz as iv
 from initviz import meanfield
 from initviz.activations import ACTIVATIONS, get_activation
 from initviz.charts import propagation as charts
+from initviz.charts import to_spec
 from initviz.limits import MAX_DEPTH, MAX_HISTOGRAM_LAYERS, MAX_WIDTH
-from initviz.propagation import activation_histograms, default_layers
+from initviz.propagation import default_layers, propagation_report
 from ui.exports import ChartFile
 from ui.scenarios import PROPAGATION, preset_buttons, show_note
 from ui.sharing import notebook_snippet, share_link
 from ui.turns import my_turn
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
+FRACTION_COLUMNS = {"relu": "dead_frac", "tanh": "saturated_frac", "sigmoid": "saturated_frac"}
 SAMPLE_CHOICES = [100, 250, 500, 1000, 2000]
 DEFAULTS = {
     "init": ["random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"],
@@ -29,23 +30,67 @@ def _reset_layers():
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _table(specs, activation, depth, width, n_samples, seed, flavor, bias_std):
+def _report(specs, activation, depth, width, layers, n_samples, seed, flavor, bias_std):
     with my_turn():
-        return iv.propagate(list(specs), activation, depth, width, n_samples, seed, flavor,
-                            bias_std)
+        return propagation_report(list(specs), activation, depth, width, list(layers),
+                                  n_samples=n_samples, seed=seed, flavor=flavor,
+                                  bias_std=bias_std)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _histograms(specs, activation, depth, width, layers, n_samples, seed, flavor, bias_std):
-    with my_turn():
-        return activation_histograms(list(specs), activation, depth, width, list(layers),
-                                     n_samples=n_samples, seed=seed, flavor=flavor,
-                                     bias_std=bias_std)
+def _chart_specs(config, _table, _hist):
+    """Vega-Lite specs of the page's charts; `config` names what the tables were computed from."""
+    column = FRACTION_COLUMNS.get(get_activation(config[1]).name)
+    return {
+        "std": to_spec(charts.std_chart(_table)),
+        "fraction": column and to_spec(charts.fraction_chart(_table, column)),
+        "histograms": to_spec(charts.histogram_chart(_hist)),
+    }
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _criticality(specs, activation, width, flavor, bias_std):
     return meanfield.criticality(list(specs), activation, width, flavor, bias_std)
+
+
+def show_scale(chart_file, spec, n_samples, width, elapsed):
+    chart_file.draw(spec, width="content")
+    st.caption(
+        "**What am I looking at?** Each colour is one network. Left: the std of the activations "
+        "at each layer as the input travels up; right: the std of the gradient with respect to "
+        "each layer's pre-activations as a unit-Gaussian gradient from the top travels down (read "
+        "it right to left). Dots and solid lines are measured on "
+        f"{n_samples:,} × {width:,} values per layer; dashed lines are the mean-field prediction "
+        "from the weights' variance alone. On this log axis a straight falling or rising line is "
+        "geometric vanishing or explosion. Zeros, inf and NaN cannot be drawn here; see the table. "
+        f"Computed in {elapsed:.2f} s."
+    )
+
+
+def show_fractions(chart_file, spec, activation):
+    if not spec:
+        name = get_activation(activation).name
+        st.caption(f"{name} neither saturates nor dies, so there is no fraction to plot.")
+        return
+    chart_file.draw(spec, width="stretch")
+    st.caption(
+        "Saturated units pass almost no gradient (φ′ ≈ 0); dead ReLUs pass none for this "
+        "input. A rising curve means the layers above learn from fewer and fewer units."
+    )
+
+
+def show_criticality(specs, activation, width, flavor, bias_std):
+    st.markdown("**Where each initializer puts a wide net**")
+    st.dataframe(_criticality(tuple(specs), activation, width, flavor, bias_std), hide_index=True,
+                 column_config={"sigma_w2": st.column_config.NumberColumn("σ_w²", format="%.4g"),
+                                "q_star": st.column_config.NumberColumn("q*", format="%.4g"),
+                                "chi1": st.column_config.NumberColumn("χ₁", format="%.4g")})
+    st.caption(
+        "σ_w² = width · Var(W). q*: the pre-activation variance the layers settle at; χ₁: the "
+        "factor by which a gradient's mean square grows per layer there. χ₁ < 1 vanishes, > 1 "
+        "explodes, = 1 is the *edge of chaos* (He for ReLU, σ_w² = 1 for tanh). Empty for "
+        "weights with nonzero mean, where mean-field theory does not apply."
+    )
 
 
 st.title("Propagation: signals and gradients through depth")
@@ -83,10 +128,6 @@ args = (tuple(specs), activation, depth, width, n_samples, seed, flavor, bias_st
 if not specs:
     st.info("Pick at least one initializer in the sidebar.")
     st.stop()
-started = time.perf_counter()
-table = or_stop(_table, *args)
-elapsed = time.perf_counter() - started
-
 share_link()
 notebook_snippet(
     "import initviz as iv\n\n"
@@ -96,52 +137,30 @@ notebook_snippet(
 )
 
 st.subheader("Scale per layer: measured and predicted")
-chart_file = ChartFile("Propagation")
-chart_file.draw(charts.std_chart(table), width="content")
-st.caption(
-    "**What am I looking at?** Each colour is one network. Left: the std of the activations "
-    "at each layer as the input travels up; right: the std of the gradient with respect to "
-    "each layer's pre-activations as a unit-Gaussian gradient from the top travels down (read "
-    "it right to left). Dots and solid lines are measured on "
-    f"{n_samples:,} × {width:,} values per layer; dashed lines are the mean-field prediction "
-    "from the weights' variance alone. On this log axis a straight falling or rising line is "
-    "geometric vanishing or explosion. Zeros, inf and NaN cannot be drawn here; see the table. "
-    f"Computed in {elapsed:.2f} s."
-)
-
-left, right = st.columns([3, 2])
-with left:
-    name = get_activation(activation).name
-    column = {"relu": "dead_frac", "tanh": "saturated_frac", "sigmoid": "saturated_frac"}.get(name)
-    if column:
-        chart_file.draw(charts.fraction_chart(table, column), width="stretch")
-        st.caption(
-            "Saturated units pass almost no gradient (φ′ ≈ 0); dead ReLUs pass none for this "
-            "input. A rising curve means the layers above learn from fewer and fewer units."
-        )
-    else:
-        st.caption(f"{name} neither saturates nor dies, so there is no fraction to plot.")
-with right:
-    st.markdown("**Where each initializer puts a wide net**")
-    st.dataframe(_criticality(tuple(specs), activation, width, flavor, bias_std), hide_index=True,
-                 column_config={"sigma_w2": st.column_config.NumberColumn("σ_w²", format="%.4g"),
-                                "q_star": st.column_config.NumberColumn("q*", format="%.4g"),
-                                "chi1": st.column_config.NumberColumn("χ₁", format="%.4g")})
-    st.caption(
-        "σ_w² = width · Var(W). q*: the pre-activation variance the layers settle at; χ₁: the "
-        "factor by which a gradient's mean square grows per layer there. χ₁ < 1 vanishes, > 1 "
-        "explodes, = 1 is the *edge of chaos* (He for ReLU, σ_w² = 1 for tanh). Empty for "
-        "weights with nonzero mean, where mean-field theory does not apply."
-    )
-
+scale_area = st.container()   # filled once the layers below are picked: one pass computes all
 st.subheader("Activations layer by layer")
 layers = st.multiselect(
     "Layers to show", list(range(1, depth + 1)), default=default_layers(depth),
     max_selections=MAX_HISTOGRAM_LAYERS, key="layers", bind="query-params",
 )
-if layers:
-    hist = _histograms(*args[:4], tuple(sorted(layers)), *args[4:])
-    chart_file.draw(charts.histogram_chart(hist), width="content")
+config = (*args[:4], tuple(sorted(layers)) or (depth,), *args[4:])
+with scale_area:
+    started = time.perf_counter()
+    table, hist = or_stop(_report, *config)
+    elapsed = time.perf_counter() - started
+    chart_specs = _chart_specs(config, table, hist)
+    chart_file = ChartFile("Propagation")
+    show_scale(chart_file, chart_specs["std"], n_samples, width, elapsed)
+    left, right = st.columns([3, 2])
+    with left:
+        show_fractions(chart_file, chart_specs["fraction"], activation)
+    with right:
+        show_criticality(specs, activation, width, flavor, bias_std)
+
+if not layers:
+    st.info("Pick at least one layer to see its histogram.")
+else:
+    chart_file.draw(chart_specs["histograms"], width="content")
     st.caption(
         "**What am I looking at?** The distribution of all activation values of a layer, one "
         "row per initializer, with the same bins in a whole row (the figures of CS231n and "

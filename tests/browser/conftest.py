@@ -5,18 +5,11 @@ it the tests skip with a reason on a laptop, and fail under CI=true, where they 
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from browser_util import CHROMIUM, CHROMIUM_ARGS, wait_idle
 
-ROOT = Path(__file__).resolve().parents[2]
+from benchmarks.app_server import running_app
 
 
 def _need_browser():
@@ -34,45 +27,11 @@ def _need_browser():
         pytest.skip(reason)
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def _running_app(log):
-    """(base URL, process) of a fresh `streamlit run app.py` on a free loopback port."""
-    port = _free_port()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + log.read_text()[-2000:])
-    try:
-        yield url, proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def streamlit_server(tmp_path_factory):
     """(base URL, process) of the Streamlit server the browser tests share."""
     _need_browser()
-    with _running_app(tmp_path_factory.mktemp("streamlit") / "server.log") as running:
+    with running_app(tmp_path_factory.mktemp("streamlit") / "server.log") as running:
         yield running
 
 
@@ -80,7 +39,7 @@ def streamlit_server(tmp_path_factory):
 def fresh_server(tmp_path):
     """Base URL of a server nobody has visited yet."""
     _need_browser()
-    with _running_app(tmp_path / "server.log") as (url, _):
+    with running_app(tmp_path / "server.log") as (url, _):
         yield url
 
 

@@ -8,13 +8,9 @@ measure chromium instead (every participant draws on their own laptop).
 import asyncio
 import re
 import statistics
-import time
 from concurrent.futures import ThreadPoolExecutor
 
-import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
+from benchmarks.app_server import open_session
 from ui.widgets import FAILURE_MESSAGE
 
 SESSIONS = 20
@@ -28,7 +24,7 @@ def rss_mb(pid):
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
 
 
-def _problems(msg):
+def _problem(msg):
     """Exception boxes and the app's failure message in one message from the server."""
     element = msg.delta.new_element if msg.WhichOneof("type") == "delta" else None
     if element is None:
@@ -38,29 +34,19 @@ def _problems(msg):
     return [FAILURE_MESSAGE] if FAILURE_MESSAGE in str(element) else []
 
 
-async def _session(base, page, query):
-    """Open `page` with `query` as a new session; (seconds until the script finished, problems,
-    charts received)."""
-    url = base.replace("http", "ws") + "/_stcore/stream"
-    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
-        start = time.perf_counter()
-        rerun = BackMsg()
-        rerun.rerun_script.query_string = query
-        rerun.rerun_script.page_name = page
-        await ws.send(rerun.SerializeToString())
-        problems, charts = [], 0
-        while True:
-            msg = ForwardMsg()
-            msg.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=300))
-            problems += _problems(msg)
-            if msg.WhichOneof("type") == "delta":
-                charts += msg.delta.new_element.WhichOneof("type") == "vega_lite_chart"
-            if msg.WhichOneof("type") == "script_finished":
-                return time.perf_counter() - start, problems, charts
+def _problems(messages):
+    """Exception boxes and the app's failure message among the server's messages."""
+    return [p for msg in messages for p in _problem(msg)]
+
+
+def _charts(messages):
+    return sum(msg.WhichOneof("type") == "delta"
+               and msg.delta.new_element.WhichOneof("type") == "vega_lite_chart"
+               for msg in messages)
 
 
 async def _crowd(base, queries):
-    return await asyncio.gather(*(_session(base, "training", q) for q in queries))
+    return await asyncio.gather(*(open_session(base, "training", q) for q in queries))
 
 
 def test_twenty_concurrent_sessions_each_train(streamlit_server):
@@ -71,13 +57,13 @@ def test_twenty_concurrent_sessions_each_train(streamlit_server):
     with ThreadPoolExecutor(1) as pool:  # asyncio beside the sync fixtures' event loop
         results = pool.submit(asyncio.run, _crowd(base, queries)).result()
     after = rss_mb(proc.pid)
-    times = sorted(t for t, _, _ in results)
+    times = sorted(t for t, _ in results)
     p50, p95 = statistics.median(times), times[int(0.95 * (len(times) - 1))]
     print(f"\n{SESSIONS} concurrent sessions, each training its own 15 runs: time to the last "
           f"chart p50 {p50:.1f} s, p95 {p95:.1f} s; server RSS {before:.0f} -> {after:.0f} MiB")
-    assert [p for _, p, _ in results if p] == []
+    assert [_problems(m) for _, m in results if _problems(m)] == []
     # Served in turns, and nothing holds the server's event loop: the first participant sees
     # results long before the last, instead of everybody at the very end.
     assert times[0] < 0.5 * times[-1], times
-    assert all(charts == 5 for _, _, charts in results), [c for _, _, c in results]
+    assert [_charts(m) for _, m in results] == [5] * SESSIONS
     assert after < MAX_SERVER_RSS_MB
