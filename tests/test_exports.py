@@ -6,8 +6,8 @@ import re
 import altair as alt
 import pandas as pd
 
-from initviz.charts import to_spec
-from ui.exports import charts_html
+from ui.exports import ChartFile, charts_html
+from ui.specs import to_spec
 
 
 def embedded_specs(html):
@@ -29,7 +29,10 @@ def test_a_label_cannot_close_the_script():
     assert embedded_specs(html) == [spec]
 
 
-def test_altair_charts_keep_all_their_rows():
+def test_altair_charts_keep_all_their_rows_in_the_file():
     frame = pd.DataFrame({"epoch": range(6000), "loss": 1.0})   # past Altair's 5,000-row guard
-    spec = to_spec(alt.Chart(frame).mark_line().encode(x="epoch", y="loss"))
-    assert sum(len(rows) for rows in spec["datasets"].values()) == 6000
+    charts = ChartFile("Training")
+    charts.charts.append(to_spec(alt.Chart(frame).mark_line().encode(x="epoch", y="loss")))
+    [spec] = embedded_specs(charts.html())
+    [rows] = spec["datasets"].values()
+    assert rows[:2] == [{"epoch": 0, "loss": 1.0}, {"epoch": 1, "loss": 1.0}] and len(rows) == 6000

@@ -9,7 +9,7 @@ import json
 import altair as alt
 import streamlit as st
 
-from initviz.charts import to_spec
+from ui.specs import inline, to_spec
 
 CDN = "https://cdn.jsdelivr.net/npm"
 TEMPLATE = """<!DOCTYPE html>
@@ -50,7 +50,7 @@ class ChartFile:
         self.charts.append(spec)
 
     def html(self):
-        return charts_html(self.title, self.charts)
+        return charts_html(self.title, [inline(spec) for spec in self.charts])
 
     def button(self):
         """Download button; the file is written only when it is clicked."""

@@ -7,11 +7,11 @@ import initviz as iv
 from initviz import codegen
 from initviz import histograms as hg
 from initviz.charts import distributions as charts
-from initviz.charts import to_spec
 from initviz.limits import MAX_DIM
 from ui.exports import ChartFile
 from ui.scenarios import DISTRIBUTIONS, preset_buttons, show_note
 from ui.sharing import hidden, notebook_snippet, share_link
+from ui.specs import to_spec
 from ui.turns import my_turn
 from ui.widgets import (
     FLAVOR_LABELS,

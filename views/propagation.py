@@ -7,12 +7,12 @@ import streamlit as st
 from initviz import meanfield
 from initviz.activations import ACTIVATIONS, get_activation
 from initviz.charts import propagation as charts
-from initviz.charts import to_spec
 from initviz.limits import MAX_DEPTH, MAX_HISTOGRAM_LAYERS, MAX_WIDTH
 from initviz.propagation import default_layers, propagation_report
 from ui.exports import ChartFile
 from ui.scenarios import PROPAGATION, preset_buttons, show_note
 from ui.sharing import notebook_snippet, share_link
+from ui.specs import to_spec
 from ui.turns import my_turn
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 

@@ -12,6 +12,7 @@ from initviz.results import boundary_frame, curves, divergences, summarize
 from ui.exports import ChartFile
 from ui.scenarios import TRAINING, preset_buttons, show_note
 from ui.sharing import notebook_snippet, share_link
+from ui.specs import cached_spec
 from ui.turns import my_turn
 from ui.widgets import (
     OPTIMIZER_LABELS,
@@ -65,14 +66,15 @@ def _results_table(table, classify):
     return shown
 
 
-def show_data_and_results(result, preview, axes, n_specs, n_seeds):
+def show_data_and_results(config, result, preview, axes, n_specs, n_seeds):
     """The data beside the results table and its downloads."""
     dataset = result.dataset
     classify = dataset.task != "regression"
     left, right = st.columns([1, 2])
     with left:
         st.subheader("The data")
-        chart_file.draw(charts.dataset_chart(preview, regression=not classify), width="content")
+        chart_file.draw(cached_spec(("data", config[:3]), lambda: charts.dataset_chart(
+            preview, regression=not classify)), width="content")
         st.caption(
             f"**{dataset.name}** ({SOURCES[dataset.name].summary}): {len(dataset.X_train)} "
             f"training dots, {len(dataset.X_val)} validation triangles, standardized. "
@@ -95,13 +97,13 @@ def show_data_and_results(result, preview, axes, n_specs, n_seeds):
         down_left, down_right = st.columns(2)
         down_left.download_button("Results (CSV)", table.to_csv(index=False), "training.csv",
                                   "text/csv", icon=":material/download:")
-        down_right.download_button("Every epoch (CSV)", result.history.to_csv(index=False),
+        down_right.download_button("Every epoch (CSV)", lambda: result.history.to_csv(index=False),
                                    "training_history.csv", "text/csv",
                                    icon=":material/download:")
         chart_file.button()
 
 
-def show_curves(result):
+def show_curves(config, result):
     """Loss (and accuracy) per epoch: mean line and band across seeds per initializer."""
     task = result.dataset.task
     st.subheader("Loss")
@@ -109,8 +111,9 @@ def show_curves(result):
     log_y = log_col.toggle("Log scale", True, key="logy", bind="query-params")
     band = band_col.radio("Band across seeds", charts.BANDS, horizontal=True, key="band",
                           bind="query-params")
-    chart_file.draw(charts.curve_chart(curves(result.history), divergences(result.history),
-                                       log_y=log_y, band=band), width="content")
+    chart_file.draw(cached_spec(("loss", config, log_y, band), lambda: charts.curve_chart(
+        curves(result.history), divergences(result.history), log_y=log_y, band=band)),
+        width="content")
     loss_name = {"binary": "binary cross-entropy", "multiclass": "cross-entropy",
                  "regression": "mean squared error"}[task]
     st.caption(
@@ -123,14 +126,14 @@ def show_curves(result):
     )
     if task != "regression":
         st.subheader("Accuracy")
-        chart_file.draw(charts.curve_chart(curves(result.history, "accuracy"),
-                                           divergences(result.history, "accuracy"),
-                                           metric="accuracy", band=band), width="content")
+        chart_file.draw(cached_spec(("accuracy", config, band), lambda: charts.curve_chart(
+            curves(result.history, "accuracy"), divergences(result.history, "accuracy"),
+            metric="accuracy", band=band)), width="content")
         st.caption("Fraction of points classified correctly. 0.5 on two balanced classes is "
                    "a coin flip.")
 
 
-def show_boundaries(result, preview, seeds):
+def show_boundaries(config, result, preview, seeds):
     """What each network predicts over the plane at a chosen epoch and seed."""
     st.subheader("Decision boundaries")
     epoch_col, seed_col = st.columns([3, 1])
@@ -139,8 +142,10 @@ def show_boundaries(result, preview, seeds):
                                           bind="query-params")
     shown_seed = seed_col.selectbox("Seed", seeds, key="bseed", bind="query-params")
     points = preview[preview["split"] == "train"]
-    chart_file.draw(charts.boundary_chart(boundary_frame(result, shown_epoch, shown_seed),
-                                          points, result.dataset.n_classes), width="content")
+    chart_file.draw(cached_spec(("boundaries", config, shown_epoch, shown_seed),
+                                lambda: charts.boundary_chart(
+                                    boundary_frame(result, shown_epoch, shown_seed), points,
+                                    result.dataset.n_classes)), width="content")
     st.caption(
         "**What am I looking at?** What each network predicts everywhere in the plane at the "
         "chosen epoch (one seed), with the training points on top. Scrub the epoch to watch "
@@ -149,12 +154,11 @@ def show_boundaries(result, preview, seeds):
     )
 
 
-def show_gradients(result):
+def show_gradients(config, result):
     """Gradient norm of each layer's weights over the epochs."""
     st.subheader("Gradients")
-    chart_file.draw(charts.grad_norm_chart(curves(result.grad_norms, "grad_norm",
-                                                  by=("initializer", "layer"))),
-                    width="content")
+    chart_file.draw(cached_spec(("gradients", config), lambda: charts.grad_norm_chart(
+        curves(result.grad_norms, "grad_norm", by=("initializer", "layer")))), width="content")
     st.caption(
         "**What am I looking at?** The size of the gradient of each weight matrix, averaged "
         "over the epoch's steps and the seeds. Gradients that shrink towards the input layer "
@@ -213,9 +217,10 @@ seeds = tuple(range(first_seed, first_seed + n_seeds))
 hidden_layers = (width,) * layers
 batch_size = None if batch == BATCHES[0] else int(batch)
 chart_file = ChartFile("Training")
+config = (data, n_samples, noise, tuple(specs), seeds, hidden_layers, activation, optimizer, lr,
+          epochs, batch_size, flavor)
 with my_turn("Training"):
-    result = or_stop(_train, data, n_samples, noise, tuple(specs), seeds, hidden_layers,
-                     activation, optimizer, lr, epochs, batch_size, flavor)
+    result = or_stop(_train, *config)
     share_link()
     notebook_snippet(
         "import initviz as iv\n\n"
@@ -228,8 +233,8 @@ with my_turn("Training"):
         "result.history  # one row per run, epoch and split: loss, accuracy"
     )
     preview, axes = preview_frame(result.dataset)
-    show_data_and_results(result, preview, axes, len(specs), n_seeds)
-    show_curves(result)
+    show_data_and_results(config, result, preview, axes, len(specs), n_seeds)
+    show_curves(config, result)
     if result.boundaries is not None:
-        show_boundaries(result, preview, seeds)
-    show_gradients(result)
+        show_boundaries(config, result, preview, seeds)
+    show_gradients(config, result)

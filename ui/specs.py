@@ -1,0 +1,57 @@
+"""Altair charts as Vega-Lite specs with their data as Arrow bytes, as Streamlit sends them.
+
+Altair's own ``to_dict`` turns every DataFrame into a list of dicts and validates the whole spec
+against the Vega-Lite schema, both slower than building the chart. Here the data goes to Arrow
+once, which `st.vega_lite_chart` passes through untouched and `st.cache_data` copies quickly;
+tests/test_chart_specs.py validates every chart the pages draw instead.
+"""
+
+import hashlib
+import threading
+
+import altair as alt
+import pyarrow as pa
+import streamlit as st
+
+_ALTAIR_SETTINGS = threading.Lock()   # theme and data transformer are global to all threads
+
+
+def _to_arrow(data, datasets):
+    """Altair data transformer: the frame as Arrow IPC bytes in `datasets`, named by content."""
+    table = pa.Table.from_pandas(data, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    payload = sink.getvalue().to_pybytes()
+    name = "initviz-" + hashlib.md5(payload, usedforsecurity=False).hexdigest()
+    datasets[name] = payload
+    return {"name": name}
+
+
+alt.data_transformers.register("initviz_arrow", _to_arrow)
+
+
+def to_spec(chart):
+    """Vega-Lite dict of `chart`: no Altair theme (as Streamlit draws Altair charts), every
+    dataset as Arrow bytes under ``datasets``, no row limit (the pages' data is binned or
+    summarized, never raw samples)."""
+    datasets = {}
+    with (_ALTAIR_SETTINGS, alt.theme.enable("none"),
+          alt.data_transformers.enable("initviz_arrow", datasets=datasets)):
+        spec = chart.to_dict(validate=False)
+    spec["datasets"] = spec.get("datasets", {}) | datasets
+    return spec
+
+
+def inline(spec):
+    """`spec` with its Arrow datasets as lists of records, for Vega outside Streamlit."""
+    datasets = {name: pa.ipc.open_stream(data).read_all().to_pylist()
+                if isinstance(data, bytes) else data
+                for name, data in spec.get("datasets", {}).items()}
+    return spec | {"datasets": datasets} if datasets else spec
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_spec(key, _build):
+    """`to_spec(_build())`, built once per `key`: what the chart is drawn from, hashable."""
+    return to_spec(_build())
