@@ -28,14 +28,14 @@ def _free_port():
 
 
 @contextmanager
-def running_app(log):
+def running_app(log, *options):
     """(base URL, process) of a fresh `streamlit run app.py` on a free loopback port, its output
-    in the file `log`."""
+    in the file `log`; `options` are more command-line options, e.g. "--runner.fastReruns"."""
     port = _free_port()
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", *options],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
