@@ -96,14 +96,6 @@ class Nonlinearity:
             da *= self.activation.derivative(z)
 
 
-def _matmul(a, b, out):
-    """``np.matmul`` into `out`; an outer product (inner size 1) by einsum, much faster."""
-    if a.shape[-1] == 1:
-        np.einsum("...ij,...jk->...ik", a, b, out=out)
-    else:
-        np.matmul(a, b, out=out)
-
-
 class Forward:
     """Buffers of a forward pass over inputs of shape `x_shape`, (K, units, n) arrays.
 
@@ -124,9 +116,7 @@ class Backward:
     """Buffers of a backward pass over n samples: gradients (K, units, n)."""
 
     def __init__(self, k, shape, sizes, dtype):
-        n = shape[-1]
-        self.da = [np.empty((k, width, n), dtype) for width in sizes[1:]]
-        self.ones = np.ones((n, 1), dtype)
+        self.da = [np.empty((k, width, shape[-1]), dtype) for width in sizes[1:]]
 
 
 def _blocks(flat, sizes):
@@ -170,8 +160,10 @@ class MLP:
         self.flat = np.empty((params[0].shape[0], n), params[0].dtype)
         self.flat_grads = np.empty_like(self.flat)
         self.blocks = _blocks(self.flat, self.sizes)
+        self.blocks_t = [np.swapaxes(block, -1, -2) for block in self.blocks]   # (K, out, in + 1)
         self.params = _split(self.blocks)
-        self.grads = _split(_blocks(self.flat_grads, self.sizes))
+        self.grad_blocks = _blocks(self.flat_grads, self.sizes)
+        self.grads = _split(self.grad_blocks)
         for mine, given in zip(self.params, params, strict=True):
             mine[...] = given
         self._buffers = {}
@@ -194,27 +186,30 @@ class MLP:
             hidden = layer < len(buf.a)
             if hidden and self.nonlinearity.in_place:
                 z = buf.a[layer]
-            np.matmul(np.swapaxes(self.blocks[layer], -1, -2), buf.inputs[layer], out=z)
+            np.matmul(self.blocks_t[layer], buf.inputs[layer], out=z)
             if hidden:
                 self.nonlinearity.forward(z, buf.a[layer])
         return buf.z[-1]
 
-    def backward(self, x, dz):
-        """Gradients of the loss w.r.t. every parameter, right after `forward(x)`.
+    def backward(self, dz):
+        """Gradients of the loss w.r.t. every parameter, right after a forward pass.
 
         `dz` is d loss / d logits. Returns `self.grads`, arrays in the order of `params`,
         overwritten on the next call. Uses up the forward pass (its activations are scratch).
         """
-        fwd, buf = self._last, self._get(Backward, (x.shape[-1],))
-        zs, acts = fwd.z, fwd.a
+        fwd = self._last
+        buf = self._get(Backward, (dz.shape[-1],))
         for layer in reversed(range(len(fwd.z))):
-            a_prev = acts[layer - 1] if layer else x
-            np.matmul(a_prev, np.swapaxes(dz, -1, -2), out=self.grads[2 * layer])
-            np.matmul(dz, buf.ones, out=self.grads[2 * layer + 1])
+            # inputs with their row of ones: the bias gradient comes with the weights' (Σ dz)
+            np.matmul(fwd.inputs[layer], np.swapaxes(dz, -1, -2), out=self.grad_blocks[layer])
             if layer:
                 da = buf.da[layer - 1]
-                _matmul(self.params[2 * layer], dz, out=da)
-                self.nonlinearity.backprop(da, zs[layer - 1], a_prev)
+                w = self.params[2 * layer]
+                if w.shape[-1] == 1:        # an outer product: broadcasting beats matmul
+                    np.multiply(w, dz, out=da)
+                else:
+                    np.matmul(w, dz, out=da)
+                self.nonlinearity.backprop(da, fwd.z[layer - 1], fwd.a[layer - 1])
                 dz = da
         return self.grads
 

@@ -176,7 +176,7 @@ class Group:
     def learn(self, epoch, x, t, z):
         """One optimizer step from logits `z` = forward(x), the last forward pass."""
         dz = self.head.gradient(z, t, self.net.output_gradient_buffer(x.shape[-1]))
-        self.net.backward(x, dz)
+        self.net.backward(dz)
         if self.dead.any():
             self.net.flat_grads[self.dead] = 0
         for layer, g in enumerate(self.weight_grads):
