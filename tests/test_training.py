@@ -1,4 +1,5 @@
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -277,3 +278,21 @@ def test_bad_or_oversized_requests_raise_input_error_before_work(kwargs, message
     args = {"dataset": "moons", "specs": ["he_normal"], "seeds": [0], "epochs": 3} | kwargs
     with pytest.raises(iv.InputError, match=message):
         iv.train(**args)
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_training_does_not_depend_on_the_validation_split(batch_size):
+    # A validation split as large as the training split once made the backward pass pick the
+    # validation activations: the training curve must be the same whatever is validated on.
+    ds = iv.load_dataset("moons", n_samples=200, noise=0.2)
+    n = len(ds.X_train)
+    rng = np.random.default_rng(0)
+    other = rng.standard_normal((n, 2))
+    same_size = replace(ds, X_val=other, y_val=rng.integers(0, 2, n))
+    smaller = replace(ds, X_val=other[:37], y_val=same_size.y_val[:37])
+    args = dict(specs=["glorot_uniform", "he_normal"], seeds=[0, 1], hidden=(8,), epochs=20,
+                batch_size=batch_size)
+    curves = [iv.train(data, **args).history.query("split == 'train'").loss.to_numpy()
+              for data in (same_size, smaller)]
+    np.testing.assert_array_equal(*curves)
+    assert curves[0][-1] < curves[0][0]         # it did train
