@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import numpy as np
 from app_server import open_session, running_app
-from timing import best  # also puts the checkout on the path
+from timing import best_interleaved  # also puts the checkout on the path
 
 from initviz import propagation
 from initviz.propagation import _inputs, _slope, _std, _weights, check_net, propagation_report
@@ -43,6 +43,16 @@ def report(activation):
 def float64_only(net, spec, x, grad, biases, layers):
     return propagation._measure(net, _weights(net, spec, net.depth), x, grad, biases, layers,
                                 np.float64)
+
+
+def float64_only_report(activation):
+    with mock.patch.object(propagation, "_measure_fast", float64_only):
+        return report(activation)
+
+
+def one_thread_report(activation):
+    with mock.patch.object(propagation, "_threads", lambda net: 1):
+        return report(activation)
 
 
 def stacked(activation):
@@ -70,17 +80,18 @@ def stacked(activation):
 
 def core():
     print(f"Core: {len(SPECS)} initializers x {DEPTH} layers x {WIDTH} units x {SAMPLES} samples,"
-          " best of 3 (wall clock)")
+          " best of 3 rounds timed in alternation (wall clock)")
     for activation in ("tanh", "relu"):
-        ours = best(lambda a=activation: report(a))
-        with mock.patch.object(propagation, "_measure_fast", float64_only):
-            wide = best(lambda a=activation: report(a))
-        with mock.patch.object(propagation, "_threads", lambda net: 1):
-            serial = best(lambda a=activation: report(a))
-        alt = best(lambda a=activation: stacked(a))
-        print(f"  {activation:5s} report {ours:.3f} s | float64 {wide:.3f} s ({wide / ours:.2f}x) "
-              f"| one thread {serial:.3f} s ({serial / ours:.2f}x) | stacked float64 {alt:.3f} s "
-              f"({alt / ours:.2f}x)")
+        times = best_interleaved({
+            "report": lambda a=activation: report(a),
+            "float64": lambda a=activation: float64_only_report(a),
+            "one thread": lambda a=activation: one_thread_report(a),
+            "stacked float64": lambda a=activation: stacked(a),
+        })
+        ours = times["report"]
+        print(f"  {activation:5s} report {ours:.3f} s | " + " | ".join(
+            f"{name} {seconds:.3f} s ({seconds / ours:.2f}x)"
+            for name, seconds in times.items() if name != "report"))
 
 
 def server_times(url):

@@ -1,4 +1,4 @@
-"""What the benchmarks share: the repository on the path, and best-of-n wall-clock timing."""
+"""What the benchmarks share: the repository on the path, and interleaved best-of-n timing."""
 
 import sys
 import time
@@ -7,11 +7,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # import initviz from a checkout
 
 
-def best(f, repeat=3):
-    """The shortest of `repeat` wall-clock times of `f()`, in seconds."""
-    times = []
+def best_interleaved(candidates, repeat=3):
+    """{name: shortest wall-clock seconds} of the callables `candidates` {name: f}.
+
+    Timed in rounds, each candidate once per round, so that a slow spell of a shared machine
+    falls on all of them alike instead of on whichever ran then: the ratios stay comparable.
+    """
+    times = {name: [] for name in candidates}
     for _ in range(repeat):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, f in candidates.items():
+            start = time.perf_counter()
+            f()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(seconds) for name, seconds in times.items()}

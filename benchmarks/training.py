@@ -2,7 +2,8 @@
 
 The workload: moons, 1000 samples (700 in the training split), a 2-32-32-1 tanh MLP, 8
 initializers x 5 seeds = 40 runs, 300 epochs of plain SGD (lr 0.1), float32. Measured in the
-same process, wall clock, best of a few repeats:
+same process, wall clock, best of a few rounds in which the candidates take turns (a slow spell
+of this shared machine then falls on all of them, and the ratios stay comparable):
 
 - ``iv.train`` full batch, and with minibatches of 64. Besides training it records train and
   validation loss and accuracy every epoch, gradient norms and decision-boundary grids.
@@ -18,7 +19,8 @@ same process, wall clock, best of a few repeats:
   only the training split's products, without the bias row.
 - PyTorch (optional): the idiomatic loop, nn.Sequential + torch.optim.SGD + BCEWithLogitsLoss,
   one run after another, default torch threading; minibatches are slices of a fresh
-  torch.randperm each epoch. It records nothing.
+  torch.randperm each epoch. It records nothing. ``--quick`` times 8 of the 40 runs and
+  scales by 5 (the runs take turns, each the same time).
 - scikit-learn MLPClassifier: same network, sgd, full batch, no momentum, no L2, all 300 epochs,
   one run after another. ``--quick`` times 5 of the 40 runs and scales by 8.
 
@@ -35,7 +37,7 @@ import numpy as np
 import sklearn
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
-from timing import best  # also puts the checkout on the path
+from timing import best_interleaved  # also puts the checkout on the path
 
 import initviz as iv
 
@@ -131,11 +133,11 @@ def transposed(x):
     return np.ascontiguousarray(x.T, dtype=np.float32)
 
 
-def torch_runs(ds, batch_size=None):
+def torch_runs(ds, runs, batch_size=None):
     x = torch.from_numpy(ds.X_train.astype(np.float32))
     y = torch.from_numpy(ds.y_train.astype(np.float32)).reshape(-1, 1)
     n = len(x)
-    for run in range(RUNS):
+    for run in range(runs):
         torch.manual_seed(run)
         model = torch.nn.Sequential(
             torch.nn.Linear(2, 32), torch.nn.Tanh(),
@@ -185,7 +187,8 @@ def ratio(name, value, goal=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="time 5 scikit-learn runs, x8")
+    parser.add_argument("--quick", action="store_true",
+                        help="time 8 PyTorch and 5 scikit-learn runs of the 40, and scale")
     quick = parser.parse_args().quick
 
     ds = iv.load_dataset("moons", n_samples=1000, noise=0.2)
@@ -198,36 +201,51 @@ def main():
           f"SGD lr {LR}, float32")
     print(f"  {'':37s} {'time':>9s}  {'per run-epoch':>13s}")
 
-    print("full batch")
-    ours = best(lambda: engine(ds), repeat=5)
-    row("iv.train", ours)
-    floor = best(lambda: in_threads(engine_matmuls, [transposed(ds.X_val),
-                                                     transposed(ds.X_train)]), repeat=5)
-    row("its matmuls alone (floor)", floor)
-    products = best(lambda: in_threads(training_matmuls, transposed(ds.X_train)), repeat=5)
-    row("training matmuls, no val, no bias", products)
+    # PyTorch and scikit-learn train the runs one after another, so `runs` of them take
+    # runs / RUNS of the time of all: --quick times a few and scales.
+    torch_count, sk_count = (8, 5) if quick else (RUNS, RUNS)
+    scaled = f"({torch_count} runs x {RUNS // torch_count})" if quick else ""
+    full = {
+        "iv.train": lambda: engine(ds),
+        "floor": lambda: in_threads(engine_matmuls, [transposed(ds.X_val), transposed(ds.X_train)]),
+        "products": lambda: in_threads(training_matmuls, transposed(ds.X_train)),
+    }
+    mini = {"iv.train": lambda: engine(ds, BATCH)}
     if torch:
-        theirs = best(lambda: torch_runs(ds), repeat=2)
-        row("PyTorch, runs in turn", theirs)
-    sk_runs = 5 if quick else RUNS
-    sk = best(lambda: sklearn_runs(ds, sk_runs), repeat=1) * RUNS / sk_runs
-    row("scikit-learn MLPClassifier", sk, f"({sk_runs} runs x {RUNS // sk_runs})" if quick else "")
+        full["torch"] = lambda: torch_runs(ds, torch_count)
+        mini["torch"] = lambda: torch_runs(ds, torch_count, BATCH)
+    full = best_interleaved(full, repeat=5)
+    mini = best_interleaved(mini, repeat=3)
+    for times in (full, mini):
+        if torch:
+            times["torch"] *= RUNS / torch_count
+
+    print("full batch")
+    row("iv.train", full["iv.train"])
+    row("its matmuls alone (floor)", full["floor"])
+    row("training matmuls, no val, no bias", full["products"])
+    if torch:
+        row("PyTorch, runs in turn", full["torch"], scaled)
+    sk = best_interleaved({"sk": lambda: sklearn_runs(ds, sk_count)}, repeat=1)["sk"]
+    sk *= RUNS / sk_count
+    row("scikit-learn MLPClassifier", sk,
+        f"({sk_count} runs x {RUNS // sk_count})" if quick else "")
 
     print(f"minibatches of {BATCH}")
-    ours_mb = best(lambda: engine(ds, BATCH))
-    row("iv.train", ours_mb)
+    row("iv.train", mini["iv.train"])
     if torch:
-        theirs_mb = best(lambda: torch_runs(ds, BATCH), repeat=1)
-        row("PyTorch, runs in turn", theirs_mb)
+        row("PyTorch, runs in turn", mini["torch"], scaled)
 
-    print("ratios")
+    print("ratios (each pair timed in alternation, best of 5 rounds full batch, 3 minibatch)")
+    ours = full["iv.train"]
     if torch:
-        ratio("PyTorch / iv.train, full batch", theirs / ours, (">=", 4))
-        ratio(f"PyTorch / iv.train, batch {BATCH}", theirs_mb / ours_mb, (">=", 15))
+        ratio("PyTorch / iv.train, full batch", full["torch"] / ours, (">=", 4))
+        ratio(f"PyTorch / iv.train, batch {BATCH}", mini["torch"] / mini["iv.train"],
+              (">=", 15))
     else:
         print("  PyTorch rows skipped: torch is not installed (pip install torch)")
-    ratio("iv.train / its matmuls alone, full batch", ours / floor, ("<=", 1.5))
-    ratio("iv.train / training matmuls, full batch", ours / products)
+    ratio("iv.train / its matmuls alone, full batch", ours / full["floor"], ("<=", 1.5))
+    ratio("iv.train / training matmuls, full batch", ours / full["products"])
     ratio("scikit-learn / iv.train, full batch", sk / ours)
 
 
