@@ -33,10 +33,12 @@ class Binary:
         return soft.mean(axis=(-2, -1), dtype=np.float64)
 
     def gradient(self, z, t, out):
-        """d loss / d z into `out`: (σ(z) − t) / n."""
-        special.expit(z, out=out)
-        out -= t
-        out /= z.shape[-1]
+        """d loss / d z into `out`: (σ(z) − t) / n, as (tanh(z/2) + 1 − 2t) / 2n: numpy's
+        float32 tanh is several times faster than scipy's expit."""
+        np.multiply(z, 0.5, out=out)
+        np.tanh(out, out=out)
+        out += 1 - 2 * t
+        out *= 0.5 / z.shape[-1]
         return out
 
     def accuracies(self, z, t):
