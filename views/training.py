@@ -167,9 +167,6 @@ def show_gradients(config, result):
     )
 
 
-for key, value in DEFAULTS.items():
-    st.session_state.setdefault(key, value)
-
 st.title("Training: same data, same network, different initialization")
 st.caption(
     "Every initializer × seed trains the same small MLP on the same data with the same "
@@ -181,30 +178,36 @@ notes = preset_buttons(TRAINING, DEFAULTS)
 
 with st.sidebar, st.form("setup", border=False):
     st.header("Data")
-    data = st.selectbox("Dataset", iv.DATASETS, key="data", bind="query-params",
+    data = st.selectbox("Dataset", iv.DATASETS, iv.DATASETS.index(DEFAULTS["data"]), key="data",
+                        bind="query-params",
                         help="\n".join(f"- **{k}**: {s.summary}" for k, s in SOURCES.items()))
     n_samples = int_input("Samples (generated datasets)", 20, MAX_TRAIN_SAMPLES, DEFAULTS["n"],
                           key="n", help="70 % train, 30 % validation. iris, wine, "
                           "breast_cancer, digits and diabetes have a fixed size.")
-    noise = st.number_input("Noise", 0.0, 100.0, step=0.05, key="noise", bind="query-params",
+    noise = st.number_input("Noise", 0.0, 100.0, DEFAULTS["noise"], step=0.05, key="noise",
+                            bind="query-params",
                             help="What noise means depends on the dataset (see Dataset).")
     st.header("Network")
-    layers = st.slider("Hidden layers", 0, MAX_HIDDEN_LAYERS, key="layers", bind="query-params")
+    layers = st.slider("Hidden layers", 0, MAX_HIDDEN_LAYERS, DEFAULTS["layers"], key="layers",
+                       bind="query-params")
     width = int_input("Units per hidden layer", 1, MAX_HIDDEN_WIDTH, DEFAULTS["width"],
                       key="width")
-    activation = st.selectbox("Activation", ACTIVATIONS, key="act", bind="query-params")
+    activation = st.selectbox("Activation", ACTIVATIONS, ACTIVATIONS.index(DEFAULTS["act"]),
+                              key="act", bind="query-params")
     st.header("Optimizer")
-    optimizer = st.selectbox("Optimizer", OPTIMIZERS, format_func=OPTIMIZER_LABELS.get,
-                             key="opt", bind="query-params")
-    lr = st.number_input("Learning rate", 1e-5, 10.0, step=0.01, format="%.4g", key="lr",
-                         bind="query-params")
+    optimizer = st.selectbox("Optimizer", OPTIMIZERS, OPTIMIZERS.index(DEFAULTS["opt"]),
+                             format_func=OPTIMIZER_LABELS.get, key="opt", bind="query-params")
+    lr = st.number_input("Learning rate", 1e-5, 10.0, DEFAULTS["lr"], step=0.01, format="%.4g",
+                         key="lr", bind="query-params")
     epochs = int_input("Epochs", 1, MAX_EPOCHS, DEFAULTS["epochs"], key="epochs")
-    batch = st.selectbox("Batch size", BATCHES, key="batch", bind="query-params",
+    batch = st.selectbox("Batch size", BATCHES, BATCHES.index(DEFAULTS["batch"]), key="batch",
+                         bind="query-params",
                          help="Minibatches are shuffled every epoch; each seed its own way.")
     st.header("Initialization")
     flavor = flavor_picker()
     specs = initializer_picker(DEFAULTS["init"], key="init", flavor=flavor)
-    n_seeds = st.slider("Seeds per initializer", 1, 10, key="seeds", bind="query-params")
+    n_seeds = st.slider("Seeds per initializer", 1, 10, DEFAULTS["seeds"], key="seeds",
+                        bind="query-params")
     first_seed = seed_input()
     st.form_submit_button("Train", type="primary", icon=":material/play_arrow:",
                           width="stretch")
