@@ -124,7 +124,6 @@ with st.sidebar:
 
 show_note(PROPAGATION, FRESH, notes)
 
-args = (tuple(specs), activation, depth, width, n_samples, seed, flavor, bias_std)
 if not specs:
     st.info("Pick at least one initializer in the sidebar.")
     st.stop()
@@ -143,7 +142,8 @@ layers = st.multiselect(
     "Layers to show", list(range(1, depth + 1)), default=default_layers(depth),
     max_selections=MAX_HISTOGRAM_LAYERS, key="layers", bind="query-params",
 )
-config = (*args[:4], tuple(sorted(layers)) or (depth,), *args[4:])
+config = (tuple(specs), activation, depth, width, tuple(sorted(layers)) or (depth,), n_samples,
+          seed, flavor, bias_std)
 with scale_area:
     started = time.perf_counter()
     table, hist = or_stop(_report, *config)
@@ -171,6 +171,6 @@ else:
 
 with st.expander("Table and download"):
     st.dataframe(table, hide_index=True)
-    st.download_button("Download CSV", table.to_csv(index=False), "propagation.csv",
+    st.download_button("Download CSV", lambda: table.to_csv(index=False), "propagation.csv",
                        "text/csv", icon=":material/download:")
     chart_file.button()
