@@ -173,9 +173,9 @@ class Group:
             self.optimizer.reset(bad)
         return z
 
-    def learn(self, epoch, x, t, z):
-        """One optimizer step from logits `z` = forward(x), the last forward pass."""
-        dz = self.head.gradient(z, t, self.net.output_gradient_buffer(x.shape[-1]))
+    def learn(self, epoch, t, z):
+        """One optimizer step from logits `z` of the last forward pass, with targets `t`."""
+        dz = self.head.gradient(z, t, self.net.output_gradient_buffer(z.shape[-1]))
         self.net.backward(dz)
         if self.dead.any():
             self.net.flat_grads[self.dead] = 0
@@ -191,13 +191,13 @@ class Group:
             for epoch in range(first, last):
                 z = self.observe(epoch)
                 if batch is None:
-                    self.learn(epoch, *self.data["train"], z)
+                    self.learn(epoch, self.data["train"][1], z)
                     continue
                 order = orders[epoch - first][self.seed_rows]       # (runs, n)
                 xs, ts = (np.swapaxes(a[:, order], 0, 1) for a in self.data["train"])
                 for start in range(0, order.shape[1], batch):       # views of one gather
                     x, t = xs[..., start:start + batch], ts[..., start:start + batch]
-                    self.learn(epoch, x, t, self.net.forward(x))
+                    self.learn(epoch, t, self.net.forward(x))
             if last == self.plan.epochs:
                 self.observe(last)
         for shared, own in zip(self.shared, self.net.params, strict=True):
