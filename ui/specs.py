@@ -51,7 +51,8 @@ def inline(spec):
     return spec | {"datasets": datasets} if datasets else spec
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=128, show_spinner=False)
 def cached_spec(key, _build):
-    """`to_spec(_build())`, built once per `key`: what the chart is drawn from, hashable."""
+    """`to_spec(_build())`, built once per `key`: the chart's name and what it is drawn from,
+    hashable. One cache for every page's charts."""
     return to_spec(_build())

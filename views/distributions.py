@@ -11,7 +11,7 @@ from initviz.limits import MAX_DIM
 from ui.exports import ChartFile
 from ui.scenarios import DISTRIBUTIONS, preset_buttons, show_note
 from ui.sharing import hidden, notebook_snippet, share_link
-from ui.specs import to_spec
+from ui.specs import cached_spec
 from ui.turns import my_turn
 from ui.widgets import (
     FLAVOR_LABELS,
@@ -58,18 +58,6 @@ def summarize(spec, shape, seed, flavor, bins):
     return hg.summarize(measure(spec, shape, seed, flavor), bins)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def histogram_spec(config, _result, columns, shared_x, width):
-    """Vega-Lite spec of the histograms; `config` names what `_result` was computed from."""
-    chart = charts.histogram_chart(_result, columns, shared_x, FLAVOR_LABELS, width=width)
-    return to_spec(chart)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def fan_in_spec(fan_out, fan_in):
-    return to_spec(charts.fan_in_chart(hg.std_vs_fan_in(fan_out, fan_in)))
-
-
 def layer_inputs():
     """Layer kind and sizes; returns the weight shape in the Keras layout."""
     kind = st.radio("Layer", list(LAYERS), format_func=LAYERS.get, horizontal=True,
@@ -99,8 +87,10 @@ def show_histograms(result, config, compare, shared_x):
     n_panels = len(result.stats)
     columns = 2 if compare or n_panels == 4 else min(n_panels, 3)
     width = {1: 520, 2: 340, 3: 230}[columns]
-    spec = histogram_spec(config, result, columns, shared_x, width)
-    chart_file.draw(spec, width="content")
+    chart_file.draw(cached_spec(("weight histograms", config, columns, shared_x, width),
+                                lambda: charts.histogram_chart(result, columns, shared_x,
+                                                               FLAVOR_LABELS, width=width)),
+                    width="content")
     st.caption(
         "**What am I looking at?** Each panel is one weight matrix, drawn once. The blue bars are "
         "its weights binned as a density (bar area = share of weights); the dark curve is the "
@@ -132,7 +122,8 @@ def show_table(stats):
 
 
 def show_fan_in(fan_in, fan_out):
-    chart_file.draw(fan_in_spec(fan_out, fan_in), width="stretch")
+    chart_file.draw(cached_spec(("fan_in", fan_out, fan_in), lambda: charts.fan_in_chart(
+        hg.std_vs_fan_in(fan_out, fan_in))), width="stretch")
     st.caption(
         f"**What am I looking at?** The std each rule picks for a layer with fan_in inputs "
         f"(fan_out held at {fan_out:,}), on log-log axes. He, LeCun and the PyTorch default are "

@@ -12,7 +12,7 @@ from initviz.propagation import default_layers, propagation_report
 from ui.exports import ChartFile
 from ui.scenarios import PROPAGATION, preset_buttons, show_note
 from ui.sharing import notebook_snippet, share_link
-from ui.specs import to_spec
+from ui.specs import cached_spec
 from ui.turns import my_turn
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
@@ -38,17 +38,6 @@ def _report(specs, activation, depth, width, layers, n_samples, seed, flavor, bi
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _chart_specs(config, _table, _hist):
-    """Vega-Lite specs of the page's charts; `config` names what the tables were computed from."""
-    column = FRACTION_COLUMNS.get(get_activation(config[1]).name)
-    return {
-        "std": to_spec(charts.std_chart(_table)),
-        "fraction": column and to_spec(charts.fraction_chart(_table, column)),
-        "histograms": to_spec(charts.histogram_chart(_hist)),
-    }
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
 def _criticality(specs, activation, width, flavor, bias_std):
     return meanfield.criticality(list(specs), activation, width, flavor, bias_std)
 
@@ -67,12 +56,14 @@ def show_scale(chart_file, spec, n_samples, width, elapsed):
     )
 
 
-def show_fractions(chart_file, spec, activation):
-    if not spec:
-        name = get_activation(activation).name
+def show_fractions(chart_file, config, table, activation):
+    name = get_activation(activation).name
+    column = FRACTION_COLUMNS.get(name)
+    if not column:
         st.caption(f"{name} neither saturates nor dies, so there is no fraction to plot.")
         return
-    chart_file.draw(spec, width="stretch")
+    chart_file.draw(cached_spec(("fraction", config),
+                                lambda: charts.fraction_chart(table, column)), width="stretch")
     st.caption(
         "Saturated units pass almost no gradient (φ′ ≈ 0); dead ReLUs pass none for this "
         "input. A rising curve means the layers above learn from fewer and fewer units."
@@ -148,19 +139,20 @@ with scale_area:
     started = time.perf_counter()
     table, hist = or_stop(_report, *config)
     elapsed = time.perf_counter() - started
-    chart_specs = _chart_specs(config, table, hist)
     chart_file = ChartFile("Propagation")
-    show_scale(chart_file, chart_specs["std"], n_samples, width, elapsed)
+    show_scale(chart_file, cached_spec(("std", config), lambda: charts.std_chart(table)),
+               n_samples, width, elapsed)
     left, right = st.columns([3, 2])
     with left:
-        show_fractions(chart_file, chart_specs["fraction"], activation)
+        show_fractions(chart_file, config, table, activation)
     with right:
         show_criticality(specs, activation, width, flavor, bias_std)
 
 if not layers:
     st.info("Pick at least one layer to see its histogram.")
 else:
-    chart_file.draw(chart_specs["histograms"], width="content")
+    chart_file.draw(cached_spec(("activation histograms", config),
+                                lambda: charts.histogram_chart(hist)), width="content")
     st.caption(
         "**What am I looking at?** The distribution of all activation values of a layer, one "
         "row per initializer, with the same bins in a whole row (the figures of CS231n and "
