@@ -4,24 +4,29 @@ import logging
 
 import streamlit as st
 
+from ui.pages import STATES
 from ui.sharing import apply_instructor_mode
 from ui.urlcheck import initial_params, report_ignored
 from ui.widgets import FAILURE_MESSAGE
 
 st.set_page_config(page_title="initviz", page_icon=":material/casino:", layout="wide")
 
-pages = [
-    st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("views/distributions.py", title="Distributions", icon=":material/bar_chart:"),
-    st.Page("views/propagation.py", title="Propagation", icon=":material/waves:"),
-    st.Page("views/training.py", title="Training", icon=":material/model_training:"),
-    st.Page("views/theory.py", title="Theory", icon=":material/functions:"),
+PAGES = [
+    ("views/home.py", "Home", ":material/home:"),
+    ("views/distributions.py", "Distributions", ":material/bar_chart:"),
+    ("views/propagation.py", "Propagation", ":material/waves:"),
+    ("views/training.py", "Training", ":material/model_training:"),
+    ("views/theory.py", "Theory", ":material/functions:"),
 ]
+pages = {st.Page(script, title=title, icon=icon, default=script == PAGES[0][0]): script
+         for script, title, icon in PAGES}
 apply_instructor_mode()
 url_params = initial_params()
+page = st.navigation(list(pages))
 try:
-    st.navigation(pages).run()
+    page.run()
 except Exception:  # a public demo shows a friendly message, never a traceback
     logging.getLogger("initviz").exception("A page failed")
     st.error(FAILURE_MESSAGE, icon=":material/error:")
-report_ignored(url_params)
+finally:                # also after st.stop(): a page that stops early still reports the URL
+    report_ignored(url_params, STATES.get(pages.get(page)))

@@ -1,49 +1,51 @@
-"""Workshop scenarios: a page's widgets set to make one point, and what to notice there.
+"""Workshop scenarios: a page's complete configuration that makes one point, and what to notice.
 
-Each page shows its scenarios as preset buttons with the note of the one that is on; Home links
-to every scenario. The values are widget keys of the page; the rest go back to `reset`.
+A scenario sets every widget of its page (its own values, the page defaults for the rest), so it
+looks the same whatever the session did before. Each page shows its scenarios as buttons, with the
+note of the one whose configuration the widgets hold; Home links to each as ``?scenario=<slug>``.
+tests/test_scenarios.py checks every scenario's point on the numbers the page computes.
 """
 
 from dataclasses import dataclass
 
 import streamlit as st
 
+from ui.pages import DISTRIBUTIONS, PROPAGATION, TRAINING, PageState
 from ui.sharing import hidden
-from ui.widgets import FLAVOR_LABELS, OPTIMIZER_LABELS
+from ui.text import plain
 
-DISTRIBUTIONS = "views/distributions.py"
-PROPAGATION = "views/propagation.py"
-TRAINING = "views/training.py"
-URL_LABELS = {"flavor": FLAVOR_LABELS, "opt": OPTIMIZER_LABELS}
-"""Widgets whose URL value is the label they show (their `format_func`), not the value."""
+URL_KEY = "scenario"
+"""The URL parameter that opens a page in one of its scenarios."""
 
 
 @dataclass(frozen=True)
 class Scenario:
-    page: str
+    state: PageState
+    slug: str
     title: str
     values: dict
+    """The widgets that differ from the page's defaults."""
     teaser: str
     """Two sentences for Home: what the scenario shows."""
     note: str
     """What to notice, shown on the page while the scenario is on."""
 
+    @property
+    def page(self):
+        return self.state.script
+
+    def config(self):
+        """Every widget of the page as the scenario sets it."""
+        return self.state.config(self.values)
+
     def query_params(self):
         """URL parameters that open the page in this scenario."""
-        return {key: _url_value(key, value) for key, value in self.values.items()}
-
-
-def _url_value(key, value):
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    if isinstance(value, bool):
-        return str(value).lower()
-    return URL_LABELS.get(key, {}).get(value, str(value))
+        return {URL_KEY: self.slug}
 
 
 SCENARIOS = (
     Scenario(
-        DISTRIBUTIONS, "Too small / too large",
+        DISTRIBUTIONS, "too-small-too-large", "Too small / too large",
         {"init": ["random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"]},
         "A fixed std ignores the layer's size. Glorot computes it from fan_in and fan_out.",
         "A fixed std ignores the layer: each output sums fan_in products, so a layer multiplies "
@@ -52,7 +54,7 @@ SCENARIOS = (
         "explodes or saturates. Glorot picks std √(2/(fan_in+fan_out)) from the shape.",
     ),
     Scenario(
-        DISTRIBUTIONS, "Truncated or not",
+        DISTRIBUTIONS, "truncated", "Truncated or not",
         {"init": ["glorot_normal", "he_normal"], "compare": True},
         "Keras cuts its normal initializers at ±2σ; PyTorch does not. The variance is the same.",
         "Same name, same variance, different shape: Keras (and JAX) cut glorot_normal and "
@@ -60,14 +62,14 @@ SCENARIOS = (
         "xavier_normal_ and kaiming_normal_ keep the full Gaussian tails.",
     ),
     Scenario(
-        DISTRIBUTIONS, "Uniform or normal",
+        DISTRIBUTIONS, "uniform-or-normal", "Uniform or normal",
         {"init": ["he_uniform", "he_normal"], "flavor": "pytorch"},
         "A box and a bell with the same std. For training, the variance is what matters.",
         "He uniform and He normal have the same std, √(2/fan_in): the uniform is a box out to "
         "√3 · std, the normal is a bell with tails. For training, the variance is what matters.",
     ),
     Scenario(
-        DISTRIBUTIONS, "PyTorch default vs Keras default",
+        DISTRIBUTIONS, "framework-defaults", "PyTorch default vs Keras default",
         {"init": ["pytorch_default", "keras_default", "he_uniform"]},
         "Both frameworks start a dense layer from a uniform law, of different widths. "
         "PyTorch's is narrower than Keras' for most layer shapes, and both are narrower than He.",
@@ -77,7 +79,7 @@ SCENARIOS = (
         "deep ReLU stack makes of them.",
     ),
     Scenario(
-        PROPAGATION, "CS231n tanh: 0.01 / 1.0 / Xavier", {},     # the page's defaults
+        PROPAGATION, "cs231n", "CS231n tanh: 0.01 / 1.0 / Xavier", {},     # the page's defaults
         "The classic 10-layer tanh experiment. Too small vanishes, too large saturates, Xavier "
         "keeps the signal alive.",
         "**0.01·N(0,1)** shrinks the signal by ×0.22 per layer: the histograms collapse onto 0 "
@@ -85,7 +87,7 @@ SCENARIOS = (
         "pins ~90 % of the units at ±1, where tanh is flat. **Xavier** keeps a healthy spread.",
     ),
     Scenario(
-        PROPAGATION, "He vs Xavier on 30-layer ReLU",
+        PROPAGATION, "he-vs-xavier", "He vs Xavier on 30-layer ReLU",
         {"init": ["glorot_normal", "he_normal"], "act": "relu", "depth": 30, "width": 256.0},
         "ReLU throws away half the signal at every layer. He doubles the variance to make up "
         "for it; Xavier does not.",
@@ -94,7 +96,7 @@ SCENARIOS = (
         "near 0.83 at every depth.",
     ),
     Scenario(
-        PROPAGATION, "SELU self-normalizing",
+        PROPAGATION, "selu", "SELU self-normalizing",
         {"init": ["lecun_normal", "he_normal", "random_normal(stddev=0.01)"], "act": "selu",
          "depth": 50, "width": 256.0},
         "SELU with LeCun normal holds mean 0 and std 1 through 50 layers. Other variances "
@@ -103,7 +105,7 @@ SCENARIOS = (
         "50 layers. It needs that variance: **He** drifts upwards, **0.01·N(0,1)** still vanishes.",
     ),
     Scenario(
-        PROPAGATION, "Orthogonal deep linear",
+        PROPAGATION, "orthogonal-linear", "Orthogonal deep linear",
         {"init": ["orthogonal", "glorot_normal", "orthogonal(gain=1.1)"], "act": "linear",
          "depth": 100, "width": 128.0},
         "An orthogonal matrix keeps every vector's length, so 100 linear layers keep the "
@@ -114,7 +116,7 @@ SCENARIOS = (
         "to 1.1¹⁰⁰ ≈ 14 000.",
     ),
     Scenario(
-        PROPAGATION, "Framework defaults, deep ReLU",
+        PROPAGATION, "framework-defaults-relu", "Framework defaults, deep ReLU",
         {"init": ["pytorch_default", "keras_default", "he_normal"], "act": "relu", "depth": 20,
          "width": 256.0},
         "nn.Linear's default and Keras' glorot_uniform both lose signal in a deep ReLU stack, "
@@ -125,7 +127,7 @@ SCENARIOS = (
         "why deep ReLU code calls kaiming_normal_ instead of trusting the default.",
     ),
     Scenario(
-        TRAINING, "Zeros fail, Xavier and He learn", {},     # the page's defaults
+        TRAINING, "zeros", "Zeros fail, Xavier and He learn", {},     # the page's defaults
         "Zeros never learn: every unit stays a copy of its neighbours. Too small starts on a "
         "long plateau; Xavier and He learn at once.",
         "**Zeros** never leaves ln 2 ≈ 0.693: every unit of a layer computes the same thing and "
@@ -136,7 +138,7 @@ SCENARIOS = (
         "learn smoothly.",
     ),
     Scenario(
-        TRAINING, "Deep ReLU on circles: He vs Xavier",
+        TRAINING, "deep-relu-circles", "Deep ReLU on circles: He vs Xavier",
         {"data": "circles", "noise": 0.1, "layers": 6, "width": 32.0, "act": "relu", "lr": 0.05,
          "init": ["random_normal(stddev=0.01)", "glorot_normal", "he_normal",
                   "random_normal(stddev=1)"]},
@@ -148,7 +150,7 @@ SCENARIOS = (
         "(✕). **0.01·N(0,1)** never gets a gradient through.",
     ),
     Scenario(
-        TRAINING, "Adam vs a too-small init", {"layers": 2, "opt": "adam", "lr": 0.01},
+        TRAINING, "adam", "Adam vs a too-small init", {"layers": 2, "opt": "adam", "lr": 0.01},
         "Adam rescales every step, so a too-small init escapes its plateau. Zeros still cannot.",
         "Adam divides each step by the gradient's running scale, so **0.01·N(0,1)** escapes "
         "the plateau that holds it under SGD. **Zeros** still cannot: Adam rescales, but "
@@ -157,32 +159,41 @@ SCENARIOS = (
 )
 
 
-def for_page(page):
-    return [s for s in SCENARIOS if s.page == page]
+def for_page(state):
+    return [s for s in SCENARIOS if s.state == state]
 
 
-def _apply(values, reset, then):
-    for key, value in (reset | values).items():
-        st.session_state[key] = value
-    if then:
-        then()
+def open_from_url(state):
+    """Apply the scenario the URL names (``?scenario=slug``), once; call before the widgets."""
+    if URL_KEY not in st.query_params:
+        return
+    slug = st.query_params[URL_KEY]
+    del st.query_params[URL_KEY]
+    scenario = next((s for s in for_page(state) if s.slug == slug), None)
+    if scenario is None:
+        st.toast(f"No scenario named {plain(slug, 40)} on this page; showing the page as it is.",
+                 icon=":material/link_off:")
+    else:
+        state.apply(scenario.values)
 
 
-def preset_buttons(page, reset, then=None):
-    """A button per scenario of `page` (unless hidden); returns the place for the note.
-
-    A button sets the scenario's values and `reset` for the rest, then calls `then()`.
-    """
+def preset_buttons(state):
+    """A button per scenario of the page (unless hidden); returns the place for the note."""
     if not hidden("presets"):
         with st.container(horizontal=True):    # buttons as wide as their titles, wrapping
-            for scenario in for_page(page):
-                st.button(scenario.title, on_click=_apply, args=(scenario.values, reset, then),
-                          icon=":material/play_circle:")
+            for scenario in for_page(state):
+                st.button(scenario.title, on_click=state.apply, args=(scenario.values,),
+                          icon=":material/play_circle:", key=f"scenario.{scenario.slug}")
     return st.container()
 
 
-def show_note(page, reset, where):
+def active(state):
+    """The scenario whose configuration the page's widgets hold, or None."""
+    return next((s for s in for_page(state) if state.holds(s.values)), None)
+
+
+def show_note(state, where):
     """The note of the scenario the widgets are in, if any. Call after the widgets exist."""
-    for scenario in for_page(page):
-        if all(st.session_state.get(k) == v for k, v in (reset | scenario.values).items()):
-            where.info(scenario.note, icon=":material/visibility:")
+    scenario = active(state)
+    if scenario is not None:
+        where.info(scenario.note, icon=":material/visibility:")

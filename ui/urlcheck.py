@@ -1,11 +1,15 @@
-"""Tell the user which URL parameters were not used as given (a link can say anything)."""
+"""Tell the user, in one notice, which URL parameters were not used as given (a link can say
+anything)."""
 
 import streamlit as st
 
-from .widgets import shorten
+from ui.scenarios import URL_KEY
+from ui.text import plain
 
-_NOT_WIDGETS = {"hide", "embed", "embed_options"}
+NOT_WIDGETS = {"hide", "embed", "embed_options", URL_KEY}
 _CHECKED = "_initviz_url_checked"
+SHOWN = 5
+"""Parameters named in the notice; the rest are counted."""
 
 
 def initial_params():
@@ -16,31 +20,43 @@ def initial_params():
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def _taken(values, current):
-    """Whether the widget's value `current` is what the URL `values` asked for."""
-    if isinstance(current, list):
-        return set(values) <= {str(v) for v in current}
-    text = values[-1] if values else ""
-    if isinstance(current, bool):
-        return text.lower() == str(current).lower()
-    if isinstance(current, int | float):
-        try:
-            return float(text) == float(current)
-        except ValueError:
-            return False
-    return text == str(current)
+def _same(text, value_text):
+    if text == value_text:
+        return True
+    try:
+        return float(text) == float(value_text)
+    except ValueError:
+        return False
 
 
-def report_ignored(params):
-    """Show a notice for each parameter in `params` that no widget took as given."""
+def problems(params, state):
+    """What happened to each parameter of `params` that the page did not take as given."""
+    owned = state.names() if state else {}
+    found = []
     for key, values in params.items():
-        if key in _NOT_WIDGETS:
+        if key in NOT_WIDGETS:
             continue
-        shown = shorten(f"{key}={','.join(values)}", 80)
-        if key not in st.session_state:
-            st.toast(f"Ignored the unknown URL parameter `{shown}`.", icon=":material/link_off:")
-        elif not _taken(values, st.session_state[key]):
-            st.toast(
-                f"Ignored the URL parameter `{shown}`: not a valid value here, so the default is "
-                "used.", icon=":material/link_off:",
-            )
+        if key not in owned:
+            found.append(f"{key} (not a setting of this page)")
+        elif key not in st.session_state:
+            continue                       # the widget did not run, e.g. the page stopped first
+        else:
+            shown = state.url_text(owned[key], st.session_state[key])
+            if isinstance(shown, list):
+                kept = [v for v in values if v in shown]
+                if len(kept) < len(values):
+                    found.append(f"{key}: kept {len(kept)} of {len(values)} values")
+            elif not _same(values[-1] if values else "", shown):
+                found.append(f"{key} (not a valid value here: kept {shown})")
+    return found
+
+
+def report_ignored(params, state):
+    """One notice listing the parameters of `params` that the page `state` did not take."""
+    found = problems(params, state)
+    if not found:
+        return
+    listed = "; ".join(plain(item, 80) for item in found[:SHOWN])
+    more = f"; and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
+    st.toast(f"This link had {len(found)} setting(s) this page could not use as given: "
+             f"{listed}{more}.", icon=":material/link_off:")

@@ -4,6 +4,8 @@ import streamlit as st
 
 import initviz as iv
 from initviz.limits import MAX_SPECS
+from ui.pages import FLAVOR_LABELS
+from ui.text import plain
 
 PRESETS = [
     "zeros",
@@ -24,14 +26,12 @@ PRESETS = [
     "ones",
 ]
 
-FLAVOR_LABELS = {"keras": "Keras", "pytorch": "PyTorch", "jax": "JAX / Flax"}
-OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum 0.9", "adam": "Adam"}
 FAILURE_MESSAGE = (
     "Something went wrong on this page. Try other settings or reload; the error has been logged."
 )
 
 
-def initializer_picker(default, key="init", flavor=None, label="Initializers"):
+def initializer_picker(state, flavor=None, label="Initializers"):
     """Multiselect of preset specs that also accepts typed specs; returns the valid labels.
 
     Specs that do not parse, or that `flavor` does not define, are shown as warnings and dropped.
@@ -39,8 +39,8 @@ def initializer_picker(default, key="init", flavor=None, label="Initializers"):
     chosen = st.multiselect(
         label,
         PRESETS,
-        default=default,
-        key=key,
+        default=state.default("init"),
+        key=state.key("init"),
         accept_new_options=True,
         max_selections=MAX_SPECS,
         bind="query-params",
@@ -56,21 +56,22 @@ def initializer_picker(default, key="init", flavor=None, label="Initializers"):
                     f"it is in: {', '.join(FLAVOR_LABELS[f] for f in spec.entry.flavors)}."
                 )
         except iv.InputError as error:
-            st.warning(f"Skipped `{shorten(text)}`: {error}")
+            st.warning(f"Skipped {plain(text, 60)}: {plain(error)}", icon=":material/warning:")
             continue
         if spec.label not in valid:
             valid.append(spec.label)
     return valid
 
 
-def flavor_picker(key="flavor"):
+def flavor_picker(state):
     """Radio of framework flavours; returns "keras", "pytorch" or "jax"."""
     return st.radio(
         "Framework flavour",
         iv.FLAVORS,
+        iv.FLAVORS.index(state.default("flavor")),
         format_func=FLAVOR_LABELS.get,
         horizontal=True,
-        key=key,
+        key=state.key("flavor"),
         bind="query-params",
         help="Same name, same variance, different shape: Keras and JAX draw *_normal from a "
         "truncated normal, PyTorch from a plain normal.",
@@ -82,29 +83,24 @@ def or_stop(compute, *args, prefix=""):
     try:
         return compute(*args)
     except iv.InputError as error:
-        st.error(f"{prefix}{error}", icon=":material/error:")
+        st.error(plain(f"{prefix}{error}"), icon=":material/error:")
         st.stop()
 
 
-def shorten(text, limit=60):
-    """`text` cut to `limit` characters, for echoing user input back in a message."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def int_input(label, min_value, max_value, value, key, **kwargs):
-    """An integer input bound to the URL.
+def int_input(state, name, label, min_value, max_value, **kwargs):
+    """An integer input bound to the URL, for the widget `name` of the page's `state`.
 
     It holds a float shown as an integer: Streamlit 1.67 validates a float from the URL
     (non-finite or out of range falls back to the default) but crashes on ``?key=inf`` for an
     int input.
     """
     number = st.number_input(
-        label, float(min_value), float(max_value), float(value), step=1.0, format="%.0f",
-        key=key, bind="query-params", **kwargs,
+        label, float(min_value), float(max_value), float(state.default(name)), step=1.0,
+        format="%.0f", key=state.key(name), bind="query-params", **kwargs,
     )
     return int(round(number))
 
 
-def seed_input(key="seed"):
+def seed_input(state):
     """Seed of the numpy Generator behind every random draw."""
-    return int_input("Seed", 0, 2**31 - 1, 0, key=key)
+    return int_input(state, "seed", "Seed", 0, 2**31 - 1)

@@ -9,29 +9,23 @@ from initviz import histograms as hg
 from initviz.charts import distributions as charts
 from initviz.limits import MAX_DIM
 from ui.exports import ChartFile
-from ui.scenarios import DISTRIBUTIONS, preset_buttons, show_note
+from ui.pages import DISTRIBUTIONS as STATE
+from ui.pages import FLAVOR_LABELS, LAYER_KINDS
+from ui.scenarios import open_from_url, preset_buttons, show_note
 from ui.sharing import hidden, notebook_snippet, share_link
 from ui.specs import cached_spec
+from ui.text import plain
 from ui.turns import my_turn
-from ui.widgets import (
-    FLAVOR_LABELS,
-    flavor_picker,
-    initializer_picker,
-    int_input,
-    or_stop,
-    seed_input,
-)
+from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
-DEFAULT_SPECS = ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal"]
 COMPARED = ("keras", "pytorch")
-LAYERS = {"dense": "Dense", "conv": "Conv2D"}
-SIZES = {  # key -> (label, default, help)
-    "fan_in": ("fan_in (inputs)", 784, "Inputs of the dense layer."),
-    "fan_out": ("fan_out (units)", 256, "Units of the dense layer."),
-    "kh": ("kernel height", 3, None),
-    "kw": ("kernel width", 3, None),
-    "in_ch": ("in channels", 64, None),
-    "out_ch": ("out channels", 128, None),
+SIZES = {  # widget -> (label, help)
+    "fan_in": ("fan_in (inputs)", "Inputs of the dense layer."),
+    "fan_out": ("fan_out (units)", "Units of the dense layer."),
+    "kh": ("kernel height", None),
+    "kw": ("kernel width", None),
+    "in_ch": ("in channels", None),
+    "out_ch": ("out channels", None),
 }
 STAT_LABELS = {
     "initializer": "initializer", "flavor": "flavour", "kind": "law", "n": "weights",
@@ -40,10 +34,6 @@ STAT_LABELS = {
     "theory_low": "low bound (theory)", "theory_high": "high bound (theory)",
     "ks_stat": "KS statistic", "ks_pvalue": "KS p-value",
 }
-
-
-PRESET_RESET = {"compare": False, "flavor": "keras", "shared_x": True, "layer": "dense",
-                "fan_in": float(SIZES["fan_in"][1]), "fan_out": float(SIZES["fan_out"][1])}
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -60,14 +50,15 @@ def summarize(spec, shape, seed, flavor, bins):
 
 def layer_inputs():
     """Layer kind and sizes; returns the weight shape in the Keras layout."""
-    kind = st.radio("Layer", list(LAYERS), format_func=LAYERS.get, horizontal=True,
-                    key="layer", bind="query-params")
-    keys = ("fan_in", "fan_out") if kind == "dense" else ("kh", "kw", "in_ch", "out_ch")
+    kind = st.radio("Layer", list(LAYER_KINDS), list(LAYER_KINDS).index(STATE.default("layer")),
+                    format_func=LAYER_KINDS.get, horizontal=True, key=STATE.key("layer"),
+                    bind="query-params")
+    names = ("fan_in", "fan_out") if kind == "dense" else ("kh", "kw", "in_ch", "out_ch")
     cols, shape = st.columns(2), []
-    for i, key in enumerate(keys):
-        label, default, help_text = SIZES[key]
+    for i, name in enumerate(names):
+        label, help_text = SIZES[name]
         with cols[i % 2]:
-            shape.append(int_input(label, 1, MAX_DIM, default, key, help=help_text))
+            shape.append(int_input(STATE, name, label, 1, MAX_DIM, help=help_text))
     return tuple(shape)
 
 
@@ -79,7 +70,8 @@ def compute(specs, shape, seed, flavors, bins):
             try:
                 results.append(summarize(spec, shape, seed, flavor, bins))
             except iv.InputError as error:
-                st.warning(f"`{spec}` ({FLAVOR_LABELS[flavor]}): {error}")
+                st.warning(plain(f"{spec} ({FLAVOR_LABELS[flavor]}): {error}"),
+                           icon=":material/warning:")
     return hg.combine(results)
 
 
@@ -139,12 +131,12 @@ def show_code(specs, shape, flavor, seed):
         "(set in the sidebar) for this layer. Only the NumPy one gives the very numbers above; "
         "each framework has its own random generator. PyTorch stores weights as (out, in, …)."
     )
-    for tab, spec in zip(st.tabs(specs), specs, strict=True):
+    for tab, spec in zip(st.tabs([plain(s, 40) for s in specs]), specs, strict=True):
         with tab:
             try:
                 code = codegen.snippets(spec, shape, flavor, seed)
             except iv.InputError as error:
-                st.info(str(error))
+                st.info(plain(error))
                 continue
             for inner, framework in zip(st.tabs(list(code)), code, strict=True):
                 inner.code(code[framework], language="python")
@@ -157,22 +149,25 @@ st.caption(
     "follows the layer's fan-in."
 )
 
-notes = preset_buttons(DISTRIBUTIONS, PRESET_RESET)
+open_from_url(STATE)
+notes = preset_buttons(STATE)
 
 with st.sidebar:
     st.header("Layer")
     layer_shape = layer_inputs()
     st.header("Initializers")
-    flavor = flavor_picker()
-    compare = st.toggle("Compare flavours: Keras vs PyTorch", key="compare", bind="query-params",
+    flavor = flavor_picker(STATE)
+    compare = st.toggle("Compare flavours: Keras vs PyTorch", STATE.default("compare"),
+                        key=STATE.key("compare"), bind="query-params",
                         help="Show every initializer as Keras and as PyTorch draw it.")
-    specs = initializer_picker(DEFAULT_SPECS, key="init", flavor=None if compare else flavor)
+    specs = initializer_picker(STATE, flavor=None if compare else flavor)
     st.header("Sampling")
-    seed = seed_input()
-    bins = st.slider("Bins", 10, 200, 60, step=5, key="bins", bind="query-params")
-    shared_x = st.toggle("Same x axis for all panels", True, key="shared_x",
-                         bind="query-params")
-show_note(DISTRIBUTIONS, PRESET_RESET, notes)
+    seed = seed_input(STATE)
+    bins = st.slider("Bins", 10, 200, STATE.default("bins"), step=5, key=STATE.key("bins"),
+                     bind="query-params")
+    shared_x = st.toggle("Same x axis for all panels", STATE.default("shared_x"),
+                         key=STATE.key("shared_x"), bind="query-params")
+show_note(STATE, notes)
 
 fan_in, fan_out = or_stop(iv.fans, layer_shape, prefix="Layer shape: ")
 if not specs:

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui.scenarios import DISTRIBUTIONS, PROPAGATION, TRAINING, for_page
+from ui.pages import DISTRIBUTIONS, PROPAGATION, TRAINING
+from ui.scenarios import for_page
 
 st.title("initviz: see why weight initialization matters")
 st.markdown(
@@ -34,12 +35,12 @@ st.caption(
     "Each link opens a page set up to make one point, with a note of what to notice. Copy the "
     "address from there to share it with a room."
 )
-for page, name in [(DISTRIBUTIONS, "Distributions"), (PROPAGATION, "Propagation"),
-                   (TRAINING, "Training")]:
+for state, name in [(DISTRIBUTIONS, "Distributions"), (PROPAGATION, "Propagation"),
+                    (TRAINING, "Training")]:
     st.markdown(f"**{name}**")
     cols = st.columns(3)
-    for i, scenario in enumerate(for_page(page)):
+    for i, scenario in enumerate(for_page(state)):
         with cols[i % 3], st.container(border=True):
-            st.page_link(page, label=scenario.title, icon=":material/play_circle:",
+            st.page_link(state.script, label=scenario.title, icon=":material/play_circle:",
                          query_params=scenario.query_params())
             st.caption(scenario.teaser)

@@ -10,23 +10,19 @@ from initviz.charts import propagation as charts
 from initviz.limits import MAX_DEPTH, MAX_HISTOGRAM_LAYERS, MAX_WIDTH
 from initviz.propagation import default_layers, propagation_report
 from ui.exports import ChartFile
-from ui.scenarios import PROPAGATION, preset_buttons, show_note
+from ui.pages import PROPAGATION as STATE
+from ui.pages import SAMPLE_CHOICES
+from ui.scenarios import open_from_url, preset_buttons, show_note
 from ui.sharing import notebook_snippet, share_link
 from ui.specs import cached_spec
 from ui.turns import my_turn
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 FRACTION_COLUMNS = {"relu": "dead_frac", "tanh": "saturated_frac", "sigmoid": "saturated_frac"}
-SAMPLE_CHOICES = [100, 250, 500, 1000, 2000]
-DEFAULTS = {
-    "init": ["random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"],
-    "act": "tanh", "depth": 10, "width": 500.0, "samples": 500, "bias": 0.0,
-}
-FRESH = DEFAULTS | {"flavor": "keras"}  # a preset sets these, then its own values
 
 
 def _reset_layers():
-    st.session_state["layers"] = default_layers(st.session_state["depth"])
+    st.session_state[STATE.key("layers")] = default_layers(st.session_state[STATE.key("depth")])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -92,28 +88,28 @@ st.caption(
     "decides whether anything arrives."
 )
 
-notes = preset_buttons(PROPAGATION, FRESH, then=_reset_layers)
+open_from_url(STATE)
+notes = preset_buttons(STATE)
 
 with st.sidebar:
     st.header("Network")
-    flavor = flavor_picker()
-    specs = initializer_picker(DEFAULTS["init"], key="init", flavor=flavor)
-    activation = st.selectbox("Activation", ACTIVATIONS, ACTIVATIONS.index(DEFAULTS["act"]),
-                              key="act", bind="query-params")
+    flavor = flavor_picker(STATE)
+    specs = initializer_picker(STATE, flavor=flavor)
+    activation = st.selectbox("Activation", ACTIVATIONS, ACTIVATIONS.index(STATE.default("act")),
+                              key=STATE.key("act"), bind="query-params")
     if activation == "leaky_relu":
-        slope = st.number_input("Leaky slope", 0.0, 1.0, 0.01, step=0.01, key="slope",
-                                bind="query-params")
+        slope = st.number_input("Leaky slope", 0.0, 1.0, STATE.default("slope"), step=0.01,
+                                key=STATE.key("slope"), bind="query-params")
         activation = f"leaky_relu(slope={slope:g})"
-    depth = st.slider("Depth (layers)", 1, MAX_DEPTH, DEFAULTS["depth"], key="depth",
-                      on_change=_reset_layers, bind="query-params")
-    width = int_input("Width (units per layer)", 1, MAX_WIDTH, DEFAULTS["width"], key="width")
-    n_samples = st.select_slider("Samples in the batch", SAMPLE_CHOICES, DEFAULTS["samples"],
-                                 key="samples", bind="query-params")
-    bias_std = st.number_input("Bias std", 0.0, 10.0, DEFAULTS["bias"], step=0.05, key="bias",
-                               bind="query-params", help="0: no bias. Biases are N(0, std²).")
-    seed = seed_input()
-
-show_note(PROPAGATION, FRESH, notes)
+    depth = st.slider("Depth (layers)", 1, MAX_DEPTH, STATE.default("depth"),
+                      key=STATE.key("depth"), on_change=_reset_layers, bind="query-params")
+    width = int_input(STATE, "width", "Width (units per layer)", 1, MAX_WIDTH)
+    n_samples = st.select_slider("Samples in the batch", SAMPLE_CHOICES, STATE.default("samples"),
+                                 key=STATE.key("samples"), bind="query-params")
+    bias_std = st.number_input("Bias std", 0.0, 10.0, STATE.default("bias"), step=0.05,
+                               key=STATE.key("bias"), bind="query-params",
+                               help="0: no bias. Biases are N(0, std²).")
+    seed = seed_input(STATE)
 
 if not specs:
     st.info("Pick at least one initializer in the sidebar.")
@@ -131,8 +127,9 @@ scale_area = st.container()   # filled once the layers below are picked: one pas
 st.subheader("Activations layer by layer")
 layers = st.multiselect(
     "Layers to show", list(range(1, depth + 1)), default=default_layers(depth),
-    max_selections=MAX_HISTOGRAM_LAYERS, key="layers", bind="query-params",
+    max_selections=MAX_HISTOGRAM_LAYERS, key=STATE.key("layers"), bind="query-params",
 )
+show_note(STATE, notes)
 config = (tuple(specs), activation, depth, width, tuple(sorted(layers)) or (depth,), n_samples,
           seed, flavor, bias_std)
 with scale_area:

@@ -10,26 +10,15 @@ from initviz.limits import MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH, MAX_
 from initviz.optimizers import OPTIMIZERS
 from initviz.results import boundary_frame, curves, divergences, summarize
 from ui.exports import ChartFile
-from ui.scenarios import TRAINING, preset_buttons, show_note
+from ui.pages import BANDS, BATCHES, OPTIMIZER_LABELS
+from ui.pages import TRAINING as STATE
+from ui.scenarios import open_from_url, preset_buttons, show_note
 from ui.sharing import notebook_snippet, share_link
 from ui.specs import cached_spec
 from ui.turns import my_turn
-from ui.widgets import (
-    OPTIMIZER_LABELS,
-    flavor_picker,
-    initializer_picker,
-    int_input,
-    or_stop,
-    seed_input,
-)
+from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
-BATCHES = ["full batch", "16", "32", "64", "128", "256"]
-DEFAULTS = {
-    "data": "moons", "n": 500.0, "noise": 0.2, "layers": 3, "width": 32.0, "act": "tanh",
-    "opt": "sgd", "lr": 0.5, "epochs": 300.0, "batch": "full batch", "seeds": 3,
-    "init": ["zeros", "random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_uniform",
-             "he_normal"],
-}
+KEY = STATE.key
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -82,8 +71,8 @@ def show_data_and_results(config, result, preview, axes, n_specs, n_seeds):
         )
     with right:
         st.subheader("Results")
-        target = st.number_input("Target training loss", 0.0, 100.0, 0.2, step=0.05,
-                                 key="target", bind="query-params",
+        target = st.number_input("Target training loss", 0.0, 100.0, STATE.default("target"),
+                                 step=0.05, key=KEY("target"), bind="query-params",
                                  help="'To target' is the first epoch whose training loss is at "
                                  "most this, averaged over the runs that got there.")
         table = summarize(result, target_loss=target)
@@ -108,9 +97,10 @@ def show_curves(config, result):
     task = result.dataset.task
     st.subheader("Loss")
     log_col, band_col = st.columns(2)
-    log_y = log_col.toggle("Log scale", True, key="logy", bind="query-params")
-    band = band_col.radio("Band across seeds", charts.BANDS, horizontal=True, key="band",
-                          bind="query-params")
+    log_y = log_col.toggle("Log scale", STATE.default("logy"), key=KEY("logy"),
+                           bind="query-params")
+    band = band_col.radio("Band across seeds", BANDS, BANDS.index(STATE.default("band")),
+                          horizontal=True, key=KEY("band"), bind="query-params")
     chart_file.draw(cached_spec(("loss", config, log_y, band), lambda: charts.curve_chart(
         curves(result.history), divergences(result.history), log_y=log_y, band=band)),
         width="content")
@@ -138,9 +128,9 @@ def show_boundaries(config, result, preview, seeds):
     st.subheader("Decision boundaries")
     epoch_col, seed_col = st.columns([3, 1])
     shown_epoch = epoch_col.select_slider("Epoch", result.boundaries.epochs,
-                                          value=result.boundaries.epochs[-1], key="bepoch",
+                                          value=result.boundaries.epochs[-1], key=KEY("bepoch"),
                                           bind="query-params")
-    shown_seed = seed_col.selectbox("Seed", seeds, key="bseed", bind="query-params")
+    shown_seed = seed_col.selectbox("Seed", seeds, key=KEY("bseed"), bind="query-params")
     points = preview[preview["split"] == "train"]
     chart_file.draw(cached_spec(("boundaries", config, shown_epoch, shown_seed),
                                 lambda: charts.boundary_chart(
@@ -174,44 +164,45 @@ st.caption(
     "the curves comes from the initialization."
 )
 
-notes = preset_buttons(TRAINING, DEFAULTS)
+open_from_url(STATE)
+notes = preset_buttons(STATE)
 
 with st.sidebar, st.form("setup", border=False):
     st.header("Data")
-    data = st.selectbox("Dataset", iv.DATASETS, iv.DATASETS.index(DEFAULTS["data"]), key="data",
-                        bind="query-params",
+    data = st.selectbox("Dataset", iv.DATASETS, iv.DATASETS.index(STATE.default("data")),
+                        key=KEY("data"), bind="query-params",
                         help="\n".join(f"- **{k}**: {s.summary}" for k, s in SOURCES.items()))
-    n_samples = int_input("Samples (generated datasets)", 20, MAX_TRAIN_SAMPLES, DEFAULTS["n"],
-                          key="n", help="70 % train, 30 % validation. iris, wine, "
-                          "breast_cancer, digits and diabetes have a fixed size.")
-    noise = st.number_input("Noise", 0.0, 100.0, DEFAULTS["noise"], step=0.05, key="noise",
-                            bind="query-params",
+    n_samples = int_input(STATE, "n", "Samples (generated datasets)", 20, MAX_TRAIN_SAMPLES,
+                          help="70 % train, 30 % validation. iris, wine, breast_cancer, digits "
+                          "and diabetes have a fixed size.")
+    noise = st.number_input("Noise", 0.0, 100.0, STATE.default("noise"), step=0.05,
+                            key=KEY("noise"), bind="query-params",
                             help="What noise means depends on the dataset (see Dataset).")
     st.header("Network")
-    layers = st.slider("Hidden layers", 0, MAX_HIDDEN_LAYERS, DEFAULTS["layers"], key="layers",
-                       bind="query-params")
-    width = int_input("Units per hidden layer", 1, MAX_HIDDEN_WIDTH, DEFAULTS["width"],
-                      key="width")
-    activation = st.selectbox("Activation", ACTIVATIONS, ACTIVATIONS.index(DEFAULTS["act"]),
-                              key="act", bind="query-params")
+    layers = st.slider("Hidden layers", 0, MAX_HIDDEN_LAYERS, STATE.default("layers"),
+                       key=KEY("layers"), bind="query-params")
+    width = int_input(STATE, "width", "Units per hidden layer", 1, MAX_HIDDEN_WIDTH)
+    activation = st.selectbox("Activation", ACTIVATIONS, ACTIVATIONS.index(STATE.default("act")),
+                              key=KEY("act"), bind="query-params")
     st.header("Optimizer")
-    optimizer = st.selectbox("Optimizer", OPTIMIZERS, OPTIMIZERS.index(DEFAULTS["opt"]),
-                             format_func=OPTIMIZER_LABELS.get, key="opt", bind="query-params")
-    lr = st.number_input("Learning rate", 1e-5, 10.0, DEFAULTS["lr"], step=0.01, format="%.4g",
-                         key="lr", bind="query-params")
-    epochs = int_input("Epochs", 1, MAX_EPOCHS, DEFAULTS["epochs"], key="epochs")
-    batch = st.selectbox("Batch size", BATCHES, BATCHES.index(DEFAULTS["batch"]), key="batch",
-                         bind="query-params",
+    optimizer = st.selectbox("Optimizer", OPTIMIZERS, OPTIMIZERS.index(STATE.default("opt")),
+                             format_func=OPTIMIZER_LABELS.get, key=KEY("opt"),
+                             bind="query-params")
+    lr = st.number_input("Learning rate", 1e-5, 10.0, STATE.default("lr"), step=0.01,
+                         format="%.4g", key=KEY("lr"), bind="query-params")
+    epochs = int_input(STATE, "epochs", "Epochs", 1, MAX_EPOCHS)
+    batch = st.selectbox("Batch size", BATCHES, BATCHES.index(STATE.default("batch")),
+                         key=KEY("batch"), bind="query-params",
                          help="Minibatches are shuffled every epoch; each seed its own way.")
     st.header("Initialization")
-    flavor = flavor_picker()
-    specs = initializer_picker(DEFAULTS["init"], key="init", flavor=flavor)
-    n_seeds = st.slider("Seeds per initializer", 1, 10, DEFAULTS["seeds"], key="seeds",
+    flavor = flavor_picker(STATE)
+    specs = initializer_picker(STATE, flavor=flavor)
+    n_seeds = st.slider("Seeds per initializer", 1, 10, STATE.default("seeds"), key=KEY("seeds"),
                         bind="query-params")
-    first_seed = seed_input()
+    first_seed = seed_input(STATE)
     st.form_submit_button("Train", type="primary", icon=":material/play_arrow:",
                           width="stretch")
-show_note(TRAINING, DEFAULTS, notes)
+show_note(STATE, notes)
 
 if not specs:
     st.info("Pick at least one initializer in the sidebar, then press Train.")
