@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from rendered import rendered
 from streamlit.testing.v1 import AppTest
 
 from initviz.histograms import histogram
+from ui.pages import DISTRIBUTIONS
+
+KEY = DISTRIBUTIONS.key
 
 PAGE = str(Path(__file__).resolve().parents[1] / "views" / "distributions.py")
 TRUNC = 0.87962566103423978
@@ -17,7 +21,7 @@ TRUNC = 0.87962566103423978
 def run(**query):
     at = AppTest.from_file(PAGE, default_timeout=120)
     for key, value in query.items():
-        at.query_params[key] = value
+        at.query_params[KEY(key)] = value
     return at.run()
 
 
@@ -60,15 +64,16 @@ def test_defaults_show_charts_table_and_code():
         assert row["std"] == pytest.approx(closed_form[row["initializer"]], rel=0.01)
         assert row["KS p-value"] > 1e-3
     assert at.get("download_button")
-    assert [t.label for t in at.tabs if t.label in closed_form] == list(shown["initializer"])
+    tabs = [rendered(t.label) for t in at.tabs]
+    assert [t for t in tabs if t in closed_form] == list(shown["initializer"])
     assert [t.label for t in at.tabs[1:5]] == ["Keras", "PyTorch", "JAX", "NumPy"]
     assert "fan_in = 784" in " ".join(m.value for m in at.markdown)
 
 
 def test_conv_layer_with_several_initializers():
     at = AppTest.from_file(PAGE, default_timeout=120).run()
-    at.sidebar.radio(key="layer").set_value("conv").run()
-    at.sidebar.multiselect(key="init").set_value(
+    at.sidebar.radio(key=KEY("layer")).set_value("conv").run()
+    at.sidebar.multiselect(key=KEY("init")).set_value(
         ["random_normal(stddev=0.01)", "orthogonal", "zeros", "he_normal", "lecun_uniform"]).run()
     assert_clean(at)
     shown = table(at).set_index("initializer")
@@ -89,7 +94,8 @@ def test_compare_flavours_puts_keras_and_pytorch_side_by_side():
     pairs = list(zip(shown["initializer"], shown["flavour"], shown["law"], strict=True))
     assert pairs == [("he_normal", "keras", "truncated_normal"), ("he_normal", "pytorch", "normal"),
                      ("lecun_normal", "keras", "truncated_normal")]
-    assert any("lecun_normal" in w.value and "not defined" in w.value for w in at.warning)
+    warnings = [rendered(w.value) for w in at.warning]
+    assert any("lecun_normal" in w and "not defined" in w for w in warnings)
     keras = shown.iloc[0]
     assert keras["high bound (theory)"] == pytest.approx(2 * math.sqrt(2 / 784) / TRUNC)
     assert_std_matches_theory(at)
@@ -105,10 +111,10 @@ def test_flavour_changes_the_law_and_the_code():
 
 def test_bad_spec_warns_and_the_rest_still_works():
     at = AppTest.from_file(PAGE, default_timeout=120).run()
-    at.sidebar.multiselect(key="init").set_value(
+    at.sidebar.multiselect(key=KEY("init")).set_value(
         ["he_normal", "he_normal(scale=2)", "nonsense("]).run()
     assert_clean(at)
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(rendered(w.value) for w in at.warning)
     assert "he_normal has no argument 'scale'" in warnings and "nonsense(" in warnings
     assert list(table(at)["initializer"]) == ["he_normal"]
     assert len(charts(at)) == 2
@@ -116,10 +122,10 @@ def test_bad_spec_warns_and_the_rest_still_works():
 
 def test_shape_over_the_cap_is_an_inline_error():
     at = AppTest.from_file(PAGE, default_timeout=120).run()
-    at.sidebar.number_input(key="fan_in").set_value(5000).run()
-    at.sidebar.number_input(key="fan_out").set_value(5000).run()
+    at.sidebar.number_input(key=KEY("fan_in")).set_value(5000).run()
+    at.sidebar.number_input(key=KEY("fan_out")).set_value(5000).run()
     assert_clean(at)
-    assert any("cap" in e.value and "25,000,000" in e.value for e in at.error)
+    assert any("cap" in rendered(e.value) and "25,000,000" in rendered(e.value) for e in at.error)
     assert not charts(at)
 
 

@@ -4,14 +4,19 @@ import json
 from pathlib import Path
 
 import pytest
+from rendered import rendered
 from streamlit.testing.v1 import AppTest
+
+from ui.pages import PROPAGATION
+
+KEY = PROPAGATION.key
 
 PAGE = str(Path(__file__).resolve().parents[1] / "views" / "propagation.py")
 
 
 def run(**query):
     at = AppTest.from_file(PAGE, default_timeout=180)
-    at.query_params.update(query)
+    at.query_params.update({KEY(k): v for k, v in query.items()})
     return at.run()
 
 
@@ -58,10 +63,10 @@ def test_preset_sets_the_widgets_and_explains_itself():
     button = next(b for b in at.button if b.label == "He vs Xavier on 30-layer ReLU")
     button.click().run()
     assert_clean(at)
-    assert at.slider(key="depth").value == 30
-    assert at.selectbox(key="act").value == "relu"
-    assert at.multiselect(key="init").value == ["glorot_normal", "he_normal"]
-    assert at.multiselect(key="layers").value[-1] == 30   # histograms follow the new depth
+    assert at.slider(key=KEY("depth")).value == 30
+    assert at.selectbox(key=KEY("act")).value == "relu"
+    assert at.multiselect(key=KEY("init")).value == ["glorot_normal", "he_normal"]
+    assert at.multiselect(key=KEY("layers")).value[-1] == 30   # histograms follow the new depth
     assert any("He" in info.value and "2⁻³⁰" in info.value for info in at.info)
     table = at.dataframe[-1].value
     he = table[table.initializer == "he_normal"]
@@ -83,19 +88,19 @@ def test_the_url_holds_the_view():
 def test_a_request_over_the_cap_is_an_inline_error():
     at = run(depth="200", width="1024", samples="2000")
     assert_clean(at)
-    assert any("more than this demo computes" in e.value for e in at.error)
+    assert any("more than this demo computes" in rendered(e.value) for e in at.error)
     assert not at.get("vega_lite_chart")
 
 
 def test_a_bad_typed_initializer_is_skipped_with_a_warning():
     at = run(init=["he_normal", "he_normal(scale=2)"], depth="3", width="16")
     assert_clean(at)
-    assert any("he_normal has no argument 'scale'" in w.value for w in at.warning)
+    assert any("he_normal has no argument 'scale'" in rendered(w.value) for w in at.warning)
     assert at.dataframe[-1].value.initializer.unique().tolist() == ["he_normal"]
 
 
 def test_no_initializer_asks_for_one():
     at = run()
-    at.multiselect(key="init").set_value([]).run()
+    at.multiselect(key=KEY("init")).set_value([]).run()
     assert_clean(at)
     assert any("Pick at least one initializer" in i.value for i in at.info)

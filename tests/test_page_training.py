@@ -3,13 +3,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.pages import TRAINING
+
+KEY = TRAINING.key
+
 PAGE = str(Path(__file__).resolve().parents[1] / "views" / "training.py")
 
 
 def _run(**state):
     at = AppTest.from_file(PAGE, default_timeout=120)
     for key, value in state.items():
-        at.session_state[key] = value
+        at.session_state[KEY(key)] = value
     return at.run()
 
 
@@ -39,7 +43,7 @@ def test_a_preset_button_loads_its_configuration():
     at = _run(epochs=15.0)
     at.button[2].click().run()      # Adam vs a too-small init
     _ok(at)
-    assert at.session_state["opt"] == "adam" and at.session_state["layers"] == 2
+    assert at.session_state[KEY("opt")] == "adam" and at.session_state[KEY("layers")] == 2
     assert "Adam divides" in at.info[0].value
 
 
@@ -53,7 +57,7 @@ def test_regression_has_no_accuracy_or_boundary_and_says_so_in_the_table():
 def test_multiclass_boundaries_scrub_over_epochs():
     at = _run(data="blobs", epochs=20.0, seeds=1, init=["he_normal"])
     _ok(at)
-    slider = at.select_slider(key="bepoch")
+    slider = at.select_slider(key=KEY("bepoch"))
     assert slider.options[0] == "0" and slider.value == 20
     slider.set_value(0).run()
     _ok(at)
