@@ -46,12 +46,13 @@ class Scenario:
 SCENARIOS = (
     Scenario(
         DISTRIBUTIONS, "too-small-too-large", "Too small / too large",
-        {"init": ["random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"]},
-        "A fixed std ignores the layer's size. Glorot computes it from fan_in and fan_out.",
-        "A fixed std ignores the layer: each output sums fan_in products, so a layer multiplies "
-        "the signal's std by about √fan_in · std(W). With fan_in 784 that is **0.28** for "
-        "N(0, 0.01²): the signal vanishes within a few layers; and **28** for N(0, 1): it "
-        "explodes or saturates. Glorot picks std √(2/(fan_in+fan_out)) from the shape.",
+        {"init": ["random_normal(stddev=0.01)", "glorot_normal", "he_normal"]},
+        "A fixed std ignores the layer's size. Glorot and He compute it from fan_in and fan_out.",
+        "On one x axis: **0.01·N(0,1)** is a spike 4–5× narrower than **Xavier** "
+        "(std √(2/(784+256)) = 0.044) and **He** (√(2/784) = 0.051). A layer multiplies the "
+        "signal's std by about √fan_in · std(W): 0.28 for 0.01, so the signal fades by ×0.28 per "
+        "layer (see the CS231n scenario on Propagation); ~1.2 and ~1.4 for Xavier and He, "
+        "which the activation then brings back towards 1. (N(0,1) would be 20× wider still.)",
     ),
     Scenario(
         DISTRIBUTIONS, "truncated", "Truncated or not",
@@ -84,7 +85,10 @@ SCENARIOS = (
         "keeps the signal alive.",
         "**0.01·N(0,1)** shrinks the signal by ×0.22 per layer: the histograms collapse onto 0 "
         "and the gradient reaching layer 1 is a millionth of the one at the top. **N(0,1)** "
-        "pins ~90 % of the units at ±1, where tanh is flat. **Xavier** keeps a healthy spread.",
+        "pins ~90 % of the units at ±1, where tanh is flat; yet its gradient *grows* ×3.5 per "
+        "layer towards the input: the few unsaturated units pass it through weights 22× too "
+        "large (χ₁ ≈ 12, the chaotic phase), so it explodes while the signal saturates. "
+        "**Xavier** keeps a healthy spread both ways.",
     ),
     Scenario(
         PROPAGATION, "he-vs-xavier", "He vs Xavier on 30-layer ReLU",
@@ -97,23 +101,25 @@ SCENARIOS = (
     ),
     Scenario(
         PROPAGATION, "selu", "SELU self-normalizing",
-        {"init": ["lecun_normal", "he_normal", "random_normal(stddev=0.01)"], "act": "selu",
+        {"init": ["lecun_normal", "he_normal", "random_normal(stddev=0.05)"], "act": "selu",
          "depth": 50, "width": 256.0},
         "SELU with LeCun normal holds mean 0 and std 1 through 50 layers. Other variances "
         "drift away.",
-        "With **LeCun normal** (σ_w² = 1) SELU holds the activations at mean 0, std 1 through "
-        "50 layers. It needs that variance: **He** drifts upwards, **0.01·N(0,1)** still vanishes.",
+        "With **LeCun normal** (σ_w² = 1) SELU holds the activations at std 1 through 50 layers, "
+        "and at mean 0 (act_mean in the table: |mean| < 0.05). It needs that variance: with "
+        "**He** (σ_w² = 2) the std grows to ~20 and the mean to ~12; with **N(0, 0.05²)** "
+        "(σ_w² = 0.64) it sinks to ~0.35.",
     ),
     Scenario(
         PROPAGATION, "orthogonal-linear", "Orthogonal deep linear",
-        {"init": ["orthogonal", "glorot_normal", "orthogonal(gain=1.1)"], "act": "linear",
-         "depth": 100, "width": 128.0},
+        {"init": ["orthogonal", "glorot_normal", "orthogonal(gain=1.02)"], "act": "linear",
+         "depth": 100, "width": 32.0},
         "An orthogonal matrix keeps every vector's length, so 100 linear layers keep the "
         "signal exactly. Gaussian weights of the same variance let it wander.",
         "An **orthogonal** matrix keeps every vector's length, so the std is 1 at all 100 layers, "
-        "forwards and backwards. **Gaussian** weights of the same variance stretch some "
-        "directions and shrink others, and the std wanders; **gain 1.1** grows exactly 1.1×, "
-        "to 1.1¹⁰⁰ ≈ 14 000.",
+        "forwards and backwards. **Xavier**'s Gaussian weights have the same variance but "
+        "stretch some directions and shrink others: on these 32-unit layers the std wanders "
+        "and ends near 0.6. **Orthogonal ×1.02** grows by exactly 2 % a layer: 1.02¹⁰⁰ ≈ 7.2.",
     ),
     Scenario(
         PROPAGATION, "framework-defaults-relu", "Framework defaults, deep ReLU",
@@ -131,11 +137,10 @@ SCENARIOS = (
         "Zeros never learn: every unit stays a copy of its neighbours. Too small starts on a "
         "long plateau; Xavier and He learn at once.",
         "**Zeros** never leaves ln 2 ≈ 0.693: every unit of a layer computes the same thing and "
-        "gets the same update, so the net stays as good as one unit. **0.01·N(0,1)** starts on "
-        "the same plateau, because the signal and the gradient shrink at every layer. "
-        "**N(0,1)** saturates the tanh units yet fits the training set fastest on this tiny "
-        "problem; look at its validation curve and its jagged boundary. **Xavier** and **He** "
-        "learn smoothly.",
+        "gets the same update, so the net stays as good as one unit and its boundary is empty. "
+        "**Xavier** learns smoothly. **He** learns faster but bumpily: its variance 2/fan_in is "
+        "made for ReLU and is too large for tanh. **N(0,1)** saturates the tanh units yet fits "
+        "this tiny training set fastest; compare its validation curve and its jagged boundary.",
     ),
     Scenario(
         TRAINING, "deep-relu-circles", "Deep ReLU on circles: He vs Xavier",
@@ -150,11 +155,14 @@ SCENARIOS = (
         "(✕). **0.01·N(0,1)** never gets a gradient through.",
     ),
     Scenario(
-        TRAINING, "adam", "Adam vs a too-small init", {"layers": 2, "opt": "adam", "lr": 0.01},
+        TRAINING, "adam", "Adam vs a too-small init",
+        {"layers": 2, "opt": "adam", "lr": 0.02,
+         "init": ["zeros", "random_normal(stddev=0.01)", "glorot_uniform", "he_normal"]},
         "Adam rescales every step, so a too-small init escapes its plateau. Zeros still cannot.",
         "Adam divides each step by the gradient's running scale, so **0.01·N(0,1)** escapes "
-        "the plateau that holds it under SGD. **Zeros** still cannot: Adam rescales, but "
-        "identical units still get identical updates.",
+        "the plateau that holds it under SGD (every seed reaches the target, later than "
+        "Xavier and He). **Zeros** still cannot: Adam rescales, but identical units still get "
+        "identical updates.",
     ),
 )
 
