@@ -165,9 +165,10 @@ def with_zeros(kind, part, zero_mass):
     keep = 1 - zero_mass
     mean = keep * part.mean
     std = math.sqrt(max(keep * (part.std**2 + part.mean**2) - mean**2, 0.0))
+    if zero_mass == 1:
+        return Theory(kind, 0.0, 0.0, 0.0, 0.0, part.scale, zero_mass=1.0)
     return Theory(kind, mean, std, min(0.0, part.low), max(0.0, part.high), part.scale,
-                  part.loc, part.n, part.axis, zero_mass=zero_mass,
-                  nonzero=part if zero_mass < 1 else None)
+                  part.loc, part.n, part.axis, zero_mass=zero_mass, nonzero=part)
 
 
 def sparse(sparsity, std, shape):
