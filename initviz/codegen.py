@@ -338,7 +338,7 @@ def _jax(req):
     elif req.key in NAMED:
         make = f"jax.nn.initializers.{NAMED[req.key]}()"
     elif scale_mode:
-        axes = _axes(req) and ", in_axis={}, out_axis={}".format(*_axes(req))
+        axes = ", in_axis={}, out_axis={}".format(*_axes(req)) if _axes(req) else ""
         make = (f"jax.nn.initializers.variance_scaling({num(scale_mode[0])}, "
                 f"\"{scale_mode[1]}\", \"{JAX_DISTRIBUTIONS[law.kind]}\"{axes})")
     elif law.kind == "orthogonal":
