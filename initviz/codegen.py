@@ -9,14 +9,15 @@ so. The NumPy snippet reproduces ``iv.sample`` number for number.
 import math
 from dataclasses import dataclass
 
-from .fans import check_shape, fans
-from .initializers import resolve, theory
+from .fans import check_shape, fans, framework_fans
+from .initializers import MODES, resolve, theory
+from .laws import cut_at_two_sigma, matrix_shape
 from .scaling import scaling
 
 FRAMEWORKS = ("Keras", "PyTorch", "JAX", "NumPy")
 FLAVOR_NAMES = {"keras": "Keras", "pytorch": "PyTorch", "jax": "JAX"}
 PLAIN_LAWS = ("zeros", "ones", "constant", "random_normal", "random_uniform",
-              "truncated_normal", "orthogonal", "identity")
+              "truncated_normal", "orthogonal", "identity", "normal", "uniform", "eye")
 """Initializers whose law every framework spells directly (no framework lacks them)."""
 
 NAMED = {
@@ -48,6 +49,31 @@ TORCH_CALLS = {
     ("zeros", "constant"): "nn.init.zeros_(w)",
     ("ones", "constant"): "nn.init.ones_(w)",
 }
+TORCH_FUNCTIONS = {
+    "kaiming_uniform": lambda v: f"nn.init.kaiming_uniform_(w, {_kaiming_args(v)})",
+    "kaiming_normal": lambda v: f"nn.init.kaiming_normal_(w, {_kaiming_args(v)})",
+    "xavier_uniform": lambda v: f"nn.init.xavier_uniform_(w, gain={num(v['gain'])})",
+    "xavier_normal": lambda v: f"nn.init.xavier_normal_(w, gain={num(v['gain'])})",
+    "trunc_normal": lambda v: (f"nn.init.trunc_normal_(w, mean={num(v['mean'])}, "
+                               f"std={num(v['std'])}, a={num(v['a'])}, b={num(v['b'])})"),
+    "eye": lambda v: "nn.init.eye_(w)",
+    "dirac": lambda v: f"nn.init.dirac_(w, groups={v['groups']})",
+    "sparse": lambda v: f"nn.init.sparse_(w, sparsity={num(v['sparsity'])}, std={num(v['std'])})",
+}
+"""PyTorch-only entries: their own nn.init call, from the spec's values."""
+JAX_FUNCTIONS = {
+    "normal": lambda v: f"normal(stddev={num(v['stddev'])})",
+    "uniform": lambda v: f"uniform(scale={num(v['scale'])})",
+    "truncated_normal": lambda v: (f"truncated_normal(stddev={num(v['stddev'])}, "
+                                   f"lower={num(v['lower'])}, upper={num(v['upper'])})"),
+    "orthogonal": lambda v: f"orthogonal(scale={num(v['gain'])}, column_axis={v['column_axis']})",
+    "delta_orthogonal": lambda v: f"delta_orthogonal(scale={num(v['scale'])})",
+}
+"""JAX-flavour forms: their own jax.nn.initializers function, from the spec's values."""
+
+
+def _kaiming_args(v):
+    return f"a={num(v['a'])}, mode=\"{v['mode']}\", nonlinearity=\"{v['nonlinearity']}\""
 
 
 @dataclass(frozen=True)
@@ -63,6 +89,15 @@ class _Request:
     @property
     def key(self):
         return self.spec.name, self.law.kind
+
+    @property
+    def values(self):
+        return self.spec.values_in(self.flavor)
+
+    @property
+    def bounds(self):
+        """A truncated normal's bounds in units of its std, around its loc."""
+        return tuple((b - self.law.loc) / self.law.scale for b in (self.law.low, self.law.high))
 
 
 def snippets(spec, shape, flavor="keras", seed=0):
@@ -111,6 +146,10 @@ def describe(law):
                             f"[{law.low:.4g}, {law.high:.4g}]",
         "orthogonal": f"orthogonal times {num(law.scale)}, std {law.std:.4g}",
         "identity": f"identity times {num(law.scale)}",
+        "dirac": f"dirac delta, {law.groups} group(s)",
+        "sparse": f"normal, std {num(law.scale)}, with a share {law.zero_mass:.4g} of zeros",
+        "delta_orthogonal": f"orthogonal times {num(law.scale)} at the kernel centre, "
+                            f"zeros elsewhere",
     }
     return text[law.kind]
 
@@ -144,30 +183,89 @@ def _written_out(req, framework):
     return [f"# No {framework} function draws exactly this law, so it is spelled out:"]
 
 
+def _from_numpy(framework, name="w"):
+    return f"# {framework} has no function for this law: {name} is the NumPy snippet's w"
+
+
+ERFINV_DRAW = "math.sqrt(2) * keras.ops.erfinv(2 * u - 1)"
+"""A standard normal from u ~ U(Φ(a), Φ(b)): Φ⁻¹(u) = √2·erfinv(2u − 1)."""
+
+
+def _erfinv_lines(req, seed):
+    """Keras: a normal cut at any bounds by the inverse cdf, in the lower half (mirrored if the
+    bounds are above the mean) where the cdf keeps its precision."""
+    a, b = req.bounds
+    sign = -1 if a > 0 else 1
+    if a > 0:
+        a, b = -b, -a
+    low, high = (0.5 * math.erfc(-x / math.sqrt(2)) for x in (a, b))
+    return [
+        f"u = keras.random.uniform({req.shape}, minval={num(low)}, maxval={num(high)}, {seed})",
+        f"w = {_affine(req.law.loc, sign * req.law.scale, ERFINV_DRAW)}",
+    ]
+
+
+def _keras_scaling(req):
+    """(scale, mode, comment) of the Keras VarianceScaling drawing this law, or None.
+
+    Where Keras has the flavour's mode and fans, the spec's own (scale, mode); otherwise (JAX's
+    fan_geo_avg or in/out axes) the same variance written as scale / fan_in in Keras' fans.
+    """
+    scale_mode = scaling(req.spec)
+    if scale_mode is None or len(req.shape) < 2:
+        return scale_mode and (*scale_mode, [])
+    scale, mode = scale_mode
+    keras_fans = fans(req.shape)
+    if mode in MODES and framework_fans(req.shape, req.flavor, *_axes(req)) == keras_fans:
+        return scale, mode, []
+    return req.law.std**2 * keras_fans[0], "fan_in", [
+        "# Keras has neither fan_geo_avg nor in/out axes: the same variance, as scale / fan_in"]
+
+
+def _axes(req):
+    """JAX variance_scaling's (in_axis, out_axis) when they are not the defaults, else ()."""
+    values = req.values
+    axes = (values.get("in_axis", -2), values.get("out_axis", -1))
+    return () if axes == (-2, -1) or req.spec.name != "variance_scaling" else axes
+
+
 def _keras(req):
     law, seed = req.law, f"seed={req.seed}"
-    scale_mode = scaling(req.spec)
+    keras_scaling = _keras_scaling(req)
+    comment, draw = [], None
     if req.key in NAMED:
         make = f"{_camel(NAMED[req.key])}({seed})"
-    elif scale_mode:
-        make = (f"VarianceScaling(scale={num(scale_mode[0])}, mode=\"{scale_mode[1]}\", "
+    elif keras_scaling:
+        scale, mode, comment = keras_scaling
+        make = (f"VarianceScaling(scale={num(scale)}, mode=\"{mode}\", "
                 f"distribution=\"{KERAS_DISTRIBUTIONS[law.kind]}\", {seed})")
+    elif law.kind == "truncated_normal" and not cut_at_two_sigma(law):
+        comment = ["# Keras' TruncatedNormal cuts at ±2·stddev only: drawn by the inverse cdf"]
+        make, draw = None, _erfinv_lines(req, seed)
+    elif law.kind in ("dirac", "sparse", "delta_orthogonal") or law.axis != -1:
+        comment = [_from_numpy("Keras") + ", then:"]
+        make = "get(w)  # an array is its own initializer"
     else:
+        comment = _written_out(req, "Keras")
         make = {
             "constant": f"Constant(value={num(law.mean)})",
             "normal": f"RandomNormal(mean={num(law.mean)}, stddev={num(law.std)}, {seed})",
             "uniform": f"RandomUniform(minval={num(law.low)}, maxval={num(law.high)}, {seed})",
             # Keras' TruncatedNormal cuts at mean ± 2·stddev without rescaling: as this law.
             "truncated_normal":
-                f"TruncatedNormal(mean={num(law.mean)}, stddev={num(law.scale)}, {seed})",
+                f"TruncatedNormal(mean={num(law.loc)}, stddev={num(law.scale)}, {seed})",
             "orthogonal": f"Orthogonal(gain={num(law.scale)}, {seed})",
             "identity": f"Identity(gain={num(law.scale)})",
         }[law.kind]
-    comment = [] if req.key in NAMED or scale_mode else _written_out(req, "Keras")
+    layout = f"  # Keras layout {_keras_layout(req.shape)}"
+    if draw:
+        lines = ["import math", "", "import keras", "", *_header(req), *comment, *draw[:-1],
+                 draw[-1] + layout]
+        return lines
     return [
         "import keras", "", *_header(req), *comment,
         f"init = keras.initializers.{make}",
-        f"w = init(shape={req.shape})  # Keras layout {_keras_layout(req.shape)}",
+        f"w = init(shape={req.shape}){layout}",
     ]
 
 
@@ -184,10 +282,25 @@ def _torch_shape(shape):
     return shape if len(shape) < 2 else (shape[-1], shape[-2], *shape[:-2])
 
 
+def _torch_permutation(dims):
+    """Axes of a PyTorch-layout tensor in the Keras layout's order (and back: the inverse)."""
+    return [*range(2, dims), 1, 0]
+
+
 def _pytorch(req):
-    law = req.law
-    if req.key in TORCH_CALLS and len(req.shape) >= 2:
-        call, comment = TORCH_CALLS[req.key], []
+    law, dims = req.law, len(req.shape)
+    comment = []
+    if req.spec.name in TORCH_FUNCTIONS:
+        call = TORCH_FUNCTIONS[req.spec.name](req.values)
+    elif req.key in TORCH_CALLS and dims >= 2:
+        call = TORCH_CALLS[req.key]
+    elif law.kind == "delta_orthogonal" or law.axis != -1:
+        comment = [_from_numpy("PyTorch", "w_numpy") + ", then:"]
+        order = [dims - 1, dims - 2, *range(dims - 2)]  # Keras layout -> PyTorch layout
+        call = f"w.copy_(torch.from_numpy(w_numpy).permute({', '.join(map(str, order))}))"
+    elif law.kind == "truncated_normal" and not cut_at_two_sigma(law):
+        call = (f"nn.init.trunc_normal_(w, mean={num(law.loc)}, std={num(law.scale)}, "
+                f"a={num(law.low)}, b={num(law.high)})")
     else:
         comment = _written_out(req, "PyTorch")
         call = {
@@ -195,14 +308,13 @@ def _pytorch(req):
             "normal": f"nn.init.normal_(w, mean={num(law.mean)}, std={num(law.std)})",
             "uniform": f"nn.init.uniform_(w, a={num(law.low)}, b={num(law.high)})",
             "truncated_normal": (
-                f"mean, std = {num(law.mean)}, {num(law.scale)}  # std before the cut\n"
+                f"mean, std = {num(law.loc)}, {num(law.scale)}  # std before the cut\n"
                 "# trunc_normal_ takes absolute bounds a, b, not multiples of std:\n"
                 "nn.init.trunc_normal_(w, mean=mean, std=std, a=mean - 2 * std, b=mean + 2 * std)"
             ),
             "orthogonal": f"nn.init.orthogonal_(w, gain={num(law.scale)})",
             "identity": f"nn.init.eye_(w).mul_({num(law.scale)})",
         }[law.kind]
-    dims = len(req.shape)
     imports = ["import math", ""] if "math." in call else []
     lines = [*imports, "import torch", "from torch import nn", "", *_header(req),
              f"torch.manual_seed({req.seed})", f"w = torch.empty{_torch_shape(req.shape)}"]
@@ -212,7 +324,7 @@ def _pytorch(req):
         lines[-1] += f"  # PyTorch layout {layout}"
     lines += [*comment, call]
     if dims >= 2:
-        back = "w.T" if dims == 2 else f"w.permute({', '.join(map(str, [*range(2, dims), 1, 0]))})"
+        back = "w.T" if dims == 2 else f"w.permute({', '.join(map(str, _torch_permutation(dims)))})"
         lines.append(f"# {back} has the Keras layout {req.shape}")
     return lines
 
@@ -220,55 +332,121 @@ def _pytorch(req):
 def _jax(req):
     law = req.law
     scale_mode = scaling(req.spec)
-    comment = []
-    if req.key in NAMED:
+    comment, key, shape = [], f"jax.random.key({req.seed})", req.shape
+    if req.flavor == "jax" and req.spec.name in JAX_FUNCTIONS:
+        make = f"jax.nn.initializers.{JAX_FUNCTIONS[req.spec.name](req.values)}"
+    elif req.key in NAMED:
         make = f"jax.nn.initializers.{NAMED[req.key]}()"
     elif scale_mode:
+        axes = ", in_axis={}, out_axis={}".format(*_axes(req)) if _axes(req) else ""
         make = (f"jax.nn.initializers.variance_scaling({num(scale_mode[0])}, "
-                f"\"{scale_mode[1]}\", \"{JAX_DISTRIBUTIONS[law.kind]}\")")
+                f"\"{scale_mode[1]}\", \"{JAX_DISTRIBUTIONS[law.kind]}\"{axes})")
+    elif law.kind == "orthogonal":
+        make = f"jax.nn.initializers.orthogonal(scale={num(law.scale)}, column_axis={law.axis})"
     else:
-        comment = _written_out(req, "JAX")
         make = None
-    key, shape = f"jax.random.key({req.seed})", req.shape
     if make:
         draw = [f"init = {make}", f"w = init({key}, {shape})  # same layout as Keras"]
+    elif law.kind == "sparse":
+        comment = [_from_numpy("JAX") + ", then:"]
+        draw = ["w = jnp.asarray(w)"]
+    elif law.kind == "dirac":
+        comment = _written_out(req, "JAX")
+        draw = [*_dirac_lines("jnp", law, shape),
+                f"w = jnp.zeros({shape}).at[{_dirac_index(shape)}].set(1.0)"]
     else:
+        comment = _written_out(req, "JAX")
+        a, b = req.bounds if law.kind == "truncated_normal" else (-2, 2)
         draw = ["w = " + {
             "constant": f"jnp.full({shape}, {num(law.mean)})",
             "normal": _affine(law.mean, law.std, f"jax.random.normal({key}, {shape})"),
             "uniform": f"jax.random.uniform({key}, {shape}, minval={num(law.low)}, "
                        f"maxval={num(law.high)})",
             "truncated_normal": _affine(
-                law.mean, law.scale, f"jax.random.truncated_normal({key}, -2, 2, {shape})"
+                law.loc, law.scale,
+                f"jax.random.truncated_normal({key}, {num(a)}, {num(b)}, {shape})"
             ),
-            "orthogonal": f"jax.nn.initializers.orthogonal(scale={num(law.scale)})"
-                          f"({key}, {shape})",
             "identity": f"{num(law.scale)} * jnp.eye({shape[0]}, {shape[-1]})",
         }[law.kind]]
-    imports = ["import jax", "import jax.numpy as jnp"] if "jnp." in draw[0] else ["import jax"]
+    uses_jnp = any("jnp." in line for line in draw)
+    imports = ["import jax", "import jax.numpy as jnp"] if uses_jnp else ["import jax"]
     return [*imports, "", *_header(req), *comment, *draw]
 
 
-def _numpy(req):
-    law, shape = req.law, req.shape
-    if law.kind == "truncated_normal":
-        draw = [
+def _dirac_lines(np_name, law, shape):
+    """Index vectors of PyTorch's dirac_ ones: input d, output d + group offset."""
+    per_group = shape[-1] // law.groups
+    ones = min(per_group, shape[-2])
+    return [f"d = {np_name}.tile({np_name}.arange({ones}), {law.groups})",
+            f"out = d + {np_name}.repeat({np_name}.arange({law.groups}) * {per_group}, {ones})"]
+
+
+def _dirac_index(shape):
+    return ", ".join([*(str(k // 2) for k in shape[:-2]), "d", "out"])
+
+
+def _orthonormal_lines(shape, axis, scale, target="w"):
+    """NumPy lines of initviz's orthogonal draw for `shape`, columns along `axis`."""
+    rows, cols = matrix_shape(shape, axis)
+    moved = (*(d for i, d in enumerate(shape) if i != axis % len(shape)), shape[axis])
+    lines = [
+        f"a = rng.standard_normal(({max(rows, cols)}, {min(rows, cols)}))",
+        "q, r = np.linalg.qr(a)",
+        "q *= np.sign(np.diag(r))  # makes Q uniformly (Haar) distributed",
+        *(["q = q.T"] if rows < cols else []),
+    ]
+    if axis % len(shape) == len(shape) - 1:
+        return [*lines, f"{target} = {num(scale)} * q.reshape({shape})"]
+    return [*lines, f"{target} = {num(scale)} * np.moveaxis(q.reshape({moved}), -1, {axis})"]
+
+
+def _numpy_truncated(law, shape, bounds):
+    """NumPy lines of initviz's truncated normal: redraws at ±2σ, else the inverse cdf."""
+    if cut_at_two_sigma(law):
+        return [
             f"z = rng.standard_normal({shape})",
             "outside = np.abs(z) > 2  # redraw everything outside ±2 until nothing is",
             "while outside.any():",
             "    z[outside] = rng.standard_normal(outside.sum())",
             "    outside = np.abs(z) > 2",
-            f"w = {_affine(law.mean, law.scale, 'z')}",
+            f"w = {_affine(law.loc, law.scale, 'z')}",
         ]
+    a, b = bounds
+    flip = a > 0  # the inverse cdf works in the lower half, where log Φ keeps its precision
+    if flip:
+        a, b = -b, -a
+    return [
+        f"a, b = {num(a)}, {num(b)}  # the bounds in units of std" + (", mirrored" if flip else ""),
+        "log_a, log_b = special.log_ndtr(a), special.log_ndtr(b)",
+        "ratio = math.exp(log_a - log_b)",
+        f"u = rng.random({shape})",
+        "z = np.clip(special.ndtri_exp(log_b + np.log(ratio + u * (1 - ratio))), a, b)",
+        *(["z = -z"] if flip else []),
+        f"w = np.clip({_affine(law.loc, law.scale, 'z')}, {num(law.low)}, {num(law.high)})",
+    ]
+
+
+def _numpy(req):
+    law, shape = req.law, req.shape
+    imports = ["import numpy as np"]
+    if law.kind == "truncated_normal":
+        draw = _numpy_truncated(law, shape, req.bounds)
+        if not cut_at_two_sigma(law):
+            imports = ["import math", "", "import numpy as np", "from scipy import special"]
     elif law.kind == "orthogonal":
-        rows, cols = math.prod(shape[:-1]), shape[-1]
-        draw = [
-            f"a = rng.standard_normal(({max(rows, cols)}, {min(rows, cols)}))",
-            "q, r = np.linalg.qr(a)",
-            "q *= np.sign(np.diag(r))  # makes Q uniformly (Haar) distributed",
-            *(["q = q.T"] if rows < cols else []),
-            f"w = {num(law.scale)} * q.reshape({shape})",
-        ]
+        draw = _orthonormal_lines(shape, law.axis, law.scale)
+    elif law.kind == "dirac":
+        draw = [f"w = np.zeros({shape})", *_dirac_lines("np", law, shape),
+                f"w[{_dirac_index(shape)}] = 1.0"]
+    elif law.kind == "sparse":
+        zeros = round(law.zero_mass * shape[1])
+        draw = [f"w = rng.normal(0.0, {num(law.scale)}, size={shape})",
+                f"zero = np.argsort(rng.random({shape}), axis=1)[:, :{zeros}]  # per input unit",
+                "np.put_along_axis(w, zero, 0.0, axis=1)"]
+    elif law.kind == "delta_orthogonal":
+        centre = ", ".join(str((k - 1) // 2) for k in shape[:-2])
+        draw = [*_orthonormal_lines(shape[-2:], -1, law.scale, "centre"),
+                f"w = np.zeros({shape})", f"w[{centre}] = centre"]
     else:
         draw = ["w = " + {
             "constant": f"np.full({shape}, {num(law.mean)})",
@@ -276,5 +454,5 @@ def _numpy(req):
             "uniform": f"rng.uniform({num(law.low)}, {num(law.high)}, size={shape})",
             "identity": f"{num(law.scale)} * np.eye({shape[0]}, {shape[-1]})",
         }[law.kind]]
-    return ["import numpy as np", "", *_header(req),
+    return [*imports, "", *_header(req),
             f"rng = np.random.default_rng({req.seed})  # the same numbers as initviz", *draw]

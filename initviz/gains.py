@@ -9,6 +9,8 @@ _UNIT_GAIN = (
     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
 )
 NONLINEARITIES = (*_UNIT_GAIN, "tanh", "relu", "leaky_relu", "selu")
+TORCH_NONLINEARITIES = tuple(n for n in NONLINEARITIES if n != "identity")
+"""The names `torch.nn.init.calculate_gain` itself accepts (it has no "identity")."""
 
 
 def gain(nonlinearity, param=None):

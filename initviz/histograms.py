@@ -92,7 +92,8 @@ def measure(spec, shape, seed=0, flavor="keras"):
     law = theory(label, shape, flavor)
     weights = sample(label, shape, seed, flavor).reshape(-1)
     stats_row = _stats(weights, law)
-    counts, edges = np.histogram(weights, FINE_BINS, (stats_row["min"], stats_row["max"]))
+    binned = _beside_point_mass(weights, law)
+    counts, edges = np.histogram(binned, FINE_BINS, (binned.min(), binned.max()))
     return Measurement(label, flavor, law, edges, counts, stats_row)
 
 
@@ -101,7 +102,9 @@ def summarize(measurement, bins=60):
 
     Bin edges are the fine edges nearest to an even split of the sample's range, so bins are
     equal in width to within 1/`FINE_BINS` of the range (exactly equal when `bins` divides it).
-    A point mass (std 0, e.g. zeros) has no density: no bins, and an "all weights" rule.
+    A point mass (std 0, e.g. zeros) has no density: no bins, and an "all weights" rule. A law
+    with exact zeros beside a density (sparse, delta_orthogonal) bins only the other weights, so
+    the bars meet its pdf, and marks the zeros with a "point mass at 0" rule.
     """
     bins = check_int("bins", bins, MIN_BINS, MAX_BINS)
     m = measurement
@@ -152,12 +155,20 @@ def _tag(frame, key):
     return pd.concat([pd.DataFrame(key, index=frame.index), frame], axis=1)
 
 
+def _beside_point_mass(weights, law):
+    """The weights that are not the law's point mass at 0 (all of them if it has none)."""
+    if law.zero_mass == 0 or law.nonzero is None:
+        return weights
+    return weights[weights != 0]
+
+
 def _pdf_curve(law):
     """Theoretical density on a grid covering the law, with the jumps at its bounds kept sharp."""
-    if not law.continuous:
+    if not law.has_density:
         return pd.DataFrame({"x": [], "pdf": []})
-    low = max(law.low, law.mean - 5 * law.std)
-    high = min(law.high, law.mean + 5 * law.std)
+    part = law.nonzero or law
+    low = max(part.low, part.mean - 5 * part.std)
+    high = min(part.high, part.mean + 5 * part.std)
     pad = 0.04 * (high - low)
     grid = np.linspace(low - pad, high + pad, PDF_POINTS)
     edges = [b for b in (law.low, law.high) if math.isfinite(b)]
@@ -173,16 +184,22 @@ def _rules(law):
         rows += [("mean − std", law.mean - law.std), ("mean + std", law.mean + law.std)]
     if law.kind in ("uniform", "truncated_normal"):
         rows += [("lower bound", law.low), ("upper bound", law.high)]
+    if law.zero_mass > 0 and law.std > 0:
+        rows.append(("point mass at 0", 0.0))
     return pd.DataFrame(rows, columns=["rule", "x"])
 
 
 def _stats(weights, law):
-    """Empirical moments and range against theory, with a KS test for continuous laws."""
+    """Empirical moments and range against theory, with a KS test where there is a density.
+
+    Beside a point mass at 0, KS tests the other weights against the law of the nonzero ones.
+    """
     std = float(weights.std())
     rel_error = (std - law.std) / law.std if law.std > 0 else math.nan
     ks_stat = ks_pvalue = math.nan
-    if law.continuous:
-        ks = stats.kstest(weights[:KS_SAMPLES], law.cdf)
+    tested = law if law.continuous else law.nonzero
+    if tested is not None and tested.continuous:
+        ks = stats.kstest(_beside_point_mass(weights, law)[:KS_SAMPLES], tested.cdf)
         ks_stat, ks_pvalue = float(ks.statistic), float(ks.pvalue)
     return {
         "kind": law.kind, "n": weights.size,

@@ -3,7 +3,8 @@
 import math
 
 from .errors import check_int
-from .initializers import resolve
+from .fans import fan_of
+from .initializers import resolve, torch_gain
 
 PRESETS = {
     "glorot_uniform": (1.0, "fan_avg"),
@@ -23,12 +24,20 @@ SKLEARN_SCALE = {"logistic": 1.0 / 3}
 
 
 def scaling(spec):
-    """(scale, mode) if `spec` is variance scaling, else None."""
+    """(scale, mode) if `spec` is variance scaling, else None.
+
+    PyTorch's kaiming_* and xavier_* with arguments are variance scaling with scale gain².
+    """
     spec = resolve(spec)
+    values = spec.values
     if spec.name == "variance_scaling":
-        return spec.values["scale"], spec.values["mode"]
+        return values["scale"], values["mode"]
     if spec.name == "sklearn_default":
-        return SKLEARN_SCALE.get(spec.values["activation"], 1.0), "fan_avg"
+        return SKLEARN_SCALE.get(values["activation"], 1.0), "fan_avg"
+    if spec.name.startswith("kaiming_"):
+        return torch_gain(values) ** 2, values["mode"]
+    if spec.name.startswith("xavier_"):
+        return values["gain"] ** 2, "fan_avg"
     return PRESETS.get(spec.name)
 
 
@@ -36,5 +45,4 @@ def scaled_std(scale, mode, fan_in, fan_out):
     """√(scale / n) with n the fan named by `mode`: the std of every variance-scaling law."""
     fan_in = check_int("fan_in", fan_in, 1, 10**12)
     fan_out = check_int("fan_out", fan_out, 1, 10**12)
-    n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
-    return math.sqrt(scale / n)
+    return math.sqrt(scale / fan_of(mode, fan_in, fan_out))

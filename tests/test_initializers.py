@@ -112,10 +112,13 @@ def test_same_seed_same_weights_other_seed_other_weights():
     assert not np.array_equal(a, iv.sample("glorot_normal", (50, 40), seed=8))
 
 
+CONV_ONLY = ("dirac", "delta_orthogonal")  # PyTorch's dirac_, JAX's delta_orthogonal
+
+
 def test_every_name_answers_in_every_flavour_that_defines_it():
     for name in iv.list_initializers():
         for flavor in iv.FLAVORS:
-            shape = (20, 20)
+            shape = (3, 3, 20, 20) if name in CONV_ONLY else (20, 20)
             if flavor in iv.resolve(name).entry.flavors:
                 w = iv.sample(name, shape, flavor=flavor)
                 assert w.shape == shape and np.isfinite(w).all()
