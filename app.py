@@ -5,11 +5,13 @@ import logging
 import streamlit as st
 
 from ui.pages import STATES
-from ui.sharing import apply_instructor_mode
+from ui.sharing import apply_instructor_mode, hidden
 from ui.urlcheck import initial_params, report_ignored
 from ui.widgets import FAILURE_MESSAGE
 
-st.set_page_config(page_title="initviz", page_icon=":material/casino:", layout="wide")
+instructor = hidden("sidebar")     # no sidebar at all, so it never shows before it is hidden
+st.set_page_config(page_title="initviz", page_icon=":material/casino:", layout="wide",
+                   initial_sidebar_state="collapsed" if instructor else "auto")
 
 PAGES = [
     ("views/home.py", "Home", ":material/home:"),
@@ -22,7 +24,7 @@ pages = {st.Page(script, title=title, icon=icon, default=script == PAGES[0][0]):
          for script, title, icon in PAGES}
 apply_instructor_mode()
 url_params = initial_params()
-page = st.navigation(list(pages))
+page = st.navigation(list(pages), position="hidden" if instructor else "sidebar")
 try:
     page.run()
 except Exception:  # a public demo shows a friendly message, never a traceback

@@ -10,7 +10,7 @@ from ui import turns
 
 @pytest.fixture(autouse=True)
 def one_turn(monkeypatch):
-    monkeypatch.setattr(turns, "_TURNS", threading.BoundedSemaphore(1))
+    monkeypatch.setattr(turns, "LINE", turns.Line(1))
 
 
 def run_in_thread(work):
@@ -60,3 +60,68 @@ def test_a_turn_inside_a_turn_does_not_wait_for_itself():
 
     run_in_thread(nested).join(timeout=5)
     assert done == [True]
+
+
+def test_sessions_are_served_in_the_order_they_came():
+    order, started = [], threading.Event()
+
+    def holder():
+        with turns.my_turn():
+            started.set()
+            time.sleep(0.5)
+
+    def session(name):
+        with turns.my_turn():
+            order.append(name)
+
+    threads = [run_in_thread(holder)]
+    started.wait(5)
+    for name in "abcd":
+        threads.append(run_in_thread(lambda n=name: session(n)))
+        time.sleep(0.05)          # arrive one after another
+    for thread in threads:
+        thread.join(timeout=10)
+    assert order == list("abcd")
+
+
+def test_a_waiting_session_sees_its_place_and_the_wait_from_the_estimates():
+    line, seen = turns.Line(1), []
+    line.take("running", 4.0, None)
+    line._waiting.append(["first", 3.0])          # queued before us, 3 s of work
+
+    def on_wait(place, eta):
+        seen.append((place, eta))
+        raise KeyError("the user changed an input: the run stops")
+
+    with pytest.raises(KeyError):
+        line.take("me", 1.0, on_wait)
+    place, eta = seen[0]
+    assert place == 2 and 6.5 < eta <= 7.0        # 4 s running (just started) + 3 s ahead
+    assert [t for t, _ in line._waiting] == ["first"]   # whoever leaves, leaves the line
+
+
+def test_a_session_that_leaves_the_line_lets_the_next_start_at_once():
+    line = turns.Line(1)
+    line.take("running", None, None)
+    gone = threading.Event()
+    served = []
+
+    def leaver():
+        def on_wait(place, eta):
+            gone.set()
+            raise KeyError("rerun")
+        with pytest.raises(KeyError):
+            line.take("leaver", None, on_wait)
+
+    def next_one():
+        gone.wait(5)
+        line.take("next", None, lambda place, eta: None)
+        served.append(time.perf_counter())
+
+    threads = [run_in_thread(leaver), run_in_thread(next_one)]
+    time.sleep(0.3)
+    released = time.perf_counter()
+    line.give_back("running")
+    for thread in threads:
+        thread.join(timeout=5)
+    assert served and served[0] - released < turns.POLL + 0.1
