@@ -149,10 +149,15 @@ def named(frame, labels=None, column="initializer"):
     return frame.assign(name=frame[column].map(names))
 
 
+def js_string(text):
+    """`text` as a string literal of a Vega expression."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def legend_labels(labels):
     """Vega expression that shows each label's display name in a legend."""
     names = display_names(labels)
-    cases = " : ".join(f"datum.label === {json.dumps(label)} ? {json.dumps(name)}"
+    cases = " : ".join(f"datum.label === {js_string(label)} ? {js_string(name)}"
                        for label, name in names.items())
     return f"{cases} : datum.label" if cases else "datum.label"
 

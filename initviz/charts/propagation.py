@@ -4,8 +4,6 @@ Every function returns charts of width "container" without a colour legend; a pa
 `legend_chart` once above them.
 """
 
-import json
-
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -154,7 +152,7 @@ def histogram_chart(hist, row_height=42):
     data = ridges(hist)
     names = palette.display_names(order)
     rows = {len(order) - 1 - i: names[label] for i, label in enumerate(order)}
-    label = " : ".join(f"datum.value === {r + 0.4} ? {json.dumps(n)}"
+    label = " : ".join(f"datum.value === {r + 0.4} ? {palette.js_string(n)}"
                        for r, n in rows.items())
     base = alt.Chart(width="container", height=row_height * len(order)).mark_rect(
         strokeWidth=1).encode(   # the stroke keeps a bin narrower than a pixel visible
