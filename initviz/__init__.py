@@ -1,5 +1,6 @@
 """initviz: see and compare neural-network weight initialization (numpy core)."""
 
+from .biases import BIAS_RULES, initial_bias
 from .datasets import DATASETS, Dataset, load_dataset
 from .errors import InputError
 from .fans import fans
@@ -12,4 +13,5 @@ from .training import train
 __all__ = [
     "FLAVORS", "InputError", "fans", "gain", "list_initializers", "resolve", "sample", "theory",
     "DATASETS", "Dataset", "TrainResult", "load_dataset", "train", "propagate",
+    "BIAS_RULES", "initial_bias",
 ]

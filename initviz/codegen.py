@@ -259,9 +259,8 @@ def _keras(req):
         }[law.kind]
     layout = f"  # Keras layout {_keras_layout(req.shape)}"
     if draw:
-        lines = ["import math", "", "import keras", "", *_header(req), *comment, *draw[:-1],
-                 draw[-1] + layout]
-        return lines
+        return ["import math", "", "import keras", "", *_header(req), *comment, *draw,
+                f"#{layout[3:]}"]
     return [
         "import keras", "", *_header(req), *comment,
         f"init = keras.initializers.{make}",
@@ -349,7 +348,7 @@ def _jax(req):
         draw = [f"init = {make}", f"w = init({key}, {shape})  # same layout as Keras"]
     elif law.kind == "sparse":
         comment = [_from_numpy("JAX") + ", then:"]
-        draw = ["w = jnp.asarray(w)"]
+        draw = [f"w = jnp.asarray(w)  # {shape}, the same layout as Keras"]
     elif law.kind == "dirac":
         comment = _written_out(req, "JAX")
         draw = [*_dirac_lines("jnp", law, shape),

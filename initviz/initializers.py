@@ -370,7 +370,10 @@ def theory(spec, shape, flavor="keras"):
     if flavor not in spec.entry.flavors:
         whole = CATALOGUE[spec.name]
         if flavor in whole.flavors:  # defined there, but not with these arguments: say why
-            whole.form(flavor).check(f"In {flavor}, {spec.name}", spec.given)
+            try:
+                whole.form(flavor).check(spec.name, spec.given)
+            except InputError as error:
+                raise InputError(f"In {flavor}: {error}") from None
         plain = f" Without arguments it means {ALIASES[spec.name]}." if spec.name in ALIASES else ""
         raise InputError(f"{spec.name} is not defined in {flavor}; it is in: "
                          f"{', '.join(spec.entry.flavors)}.{plain}")

@@ -1,4 +1,11 @@
-"""Size caps for a shared public demo, enforced in the core (URL parameters can say anything)."""
+"""Caps for a shared public demo, enforced in the core (URL parameters can say anything).
+
+The cap that matters is on cost: `MAX_REQUEST_SECONDS` of this server's compute per request, as
+estimated by `initviz.cost`. The sizes below are sanity caps and memory bounds, generous
+wherever a request's cost is small.
+"""
+
+MAX_REQUEST_SECONDS = 3.0         # estimated compute of one request (initviz.cost)
 
 MAX_ELEMENTS = 4_000_000          # elements in one sampled weight tensor
 MAX_DIM = 100_000                 # any single dimension of a shape
@@ -11,16 +18,15 @@ MAX_SEED = 2**32 - 1
 MAX_DEPTH = 200
 MAX_WIDTH = 1024
 MAX_PROPAGATION_SAMPLES = 2_000
-MAX_PROPAGATION_WORK = 100_000_000   # initializers * depth * width * (samples + width)
 MAX_PROPAGATION_MEMORY = 40_000_000  # depth * width * (samples + width): floats one net keeps
 MAX_HISTOGRAM_LAYERS = 12
 
 # Training
 MAX_TRAIN_SAMPLES = 5_000
-MAX_HIDDEN_LAYERS = 6
+MAX_HIDDEN_LAYERS = 100
 MAX_HIDDEN_WIDTH = 256
 MAX_RUNS = 60                      # initializers * seeds
 MAX_EPOCHS = 2_000
-MAX_TRAIN_WORK = 3e10              # runs * epochs * samples * (sum of layer weights), ~flops/2
 MAX_TRAIN_STEPS = 100_000          # optimizer steps: epochs * minibatches per epoch
 MAX_TRAIN_ACTIVATIONS = 12_000_000  # runs * rows in one pass * (sum of layer widths)
+MAX_TRAIN_PARAMETERS = 5_000_000    # runs * weights and biases of one net

@@ -12,19 +12,29 @@ float32 gives them to about six digits, and again in float64 from the start once
 so a vanishing signal never underflows to 0 early and an exploding one reports huge numbers,
 then inf or NaN; nothing raises on overflow. Each net is computed on its own (numpy's stacked
 (K, n, width) matmul measured no faster than K plain ones, see `benchmarks/propagation.py`); two
-threads share the nets when two nets fit in the memory cap, each with a one-thread BLAS, so that
-sampling, QR and the elementwise work run in parallel too.
+threads share the nets when two nets fit in the memory cap. BLAS always runs on one thread: on
+the demo's two shared cores a two-thread BLAS made these products up to 40 times slower
+(``benchmarks/cost.py``), and with two nets sampling, QR and the elementwise work run in
+parallel too.
+
+A net is computed in chunks of layers, its weights sampled as it goes up. The calling thread
+hands the chunks to the threads round by round and calls ``on_progress(done, total)`` (layers
+passed up and down, over all nets) between rounds, so an exception there stops the work within
+a chunk. A request whose estimated cost (`initviz.cost`) is over the demo's budget is refused
+before any work.
 """
 
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from . import meanfield
+from . import cost, meanfield
 from .activations import Activation, get_activation
 from .errors import InputError, check_float, check_int
 from .initializers import check_flavor, resolve, sample, theory
@@ -33,7 +43,6 @@ from .limits import (
     MAX_HISTOGRAM_LAYERS,
     MAX_PROPAGATION_MEMORY,
     MAX_PROPAGATION_SAMPLES,
-    MAX_PROPAGATION_WORK,
     MAX_SEED,
     MAX_SPECS,
     MAX_WIDTH,
@@ -47,6 +56,8 @@ FLOAT32_RANGE = (1e-30, 1e30)
 """Stds that float32 (normal from 1.2e-38 to 3.4e38) measures as well as float64."""
 HISTOGRAM_COLUMNS = ["initializer", "layer", "bin_start", "bin_end", "fraction"]
 BOUNDED_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+ROUNDS = 40
+"""About how many chunks (rounds of `on_progress`) a computation is split into."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,8 @@ class Net:
 
 
 def check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std):
-    """Validate a request and enforce the size caps; return a Net or raise InputError."""
+    """Validate a request and enforce the size and memory caps; return a Net or raise
+    InputError. The cost is checked by `check_cost`."""
     if isinstance(specs, str):
         specs = [specs]
     specs = list(specs)
@@ -88,13 +100,42 @@ def check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std
     )
     for label in labels:
         theory(label, (width, width), net.flavor)   # raises if the flavour lacks it
-    if net.floats > MAX_PROPAGATION_MEMORY or len(labels) * net.floats > MAX_PROPAGATION_WORK:
+    if net.floats > MAX_PROPAGATION_MEMORY:
         raise InputError(
-            f"{len(labels)} initializer(s) × {depth} layers × {width} units × {n_samples} samples "
-            "is more than this demo computes at once; use fewer layers, units, samples or "
-            "initializers."
+            f"{depth} layers × {width} units × {n_samples} samples is more than this demo holds "
+            "in memory at once; use fewer layers, units or samples."
         )
     return net
+
+
+def seconds(net, histogram_layers=0):
+    """Estimated compute of `net` with `histogram_layers` layers binned (see `initviz.cost`)."""
+    return cost.propagation_seconds(net, histogram_layers, _threads(net))
+
+
+def _allowed(net, histogram_layers):
+    return not cost.over_budget(seconds(net, histogram_layers))
+
+
+def check_cost(net, histogram_layers=0):
+    """Raise InputError if `net` is over the demo's budget, naming the largest number of
+    samples, of layers and of initializers that are not."""
+    if _allowed(net, histogram_layers):
+        return
+    alternatives = []
+    samples = cost.largest(lambda n: _allowed(replace(net, n_samples=n), histogram_layers),
+                           2, net.n_samples - 1)
+    if samples:
+        alternatives.append(f"use at most {samples:,} samples")
+    depth = cost.largest(lambda d: _allowed(replace(net, depth=d), min(histogram_layers, d)),
+                         1, net.depth - 1)
+    if depth:
+        alternatives.append(f"at most {depth} layers")
+    fewer = cost.largest(lambda m: _allowed(replace(net, specs=net.specs[:m]), histogram_layers),
+                         1, len(net.specs) - 1)
+    if fewer:
+        alternatives.append(f"at most {fewer} initializers")
+    raise cost.refusal(seconds(net, histogram_layers), alternatives)
 
 
 def _inputs(net):
@@ -108,18 +149,12 @@ def _inputs(net):
 
 def _weights(net, spec, depth):
     """The weights of the first `depth` layers of the net `spec` builds."""
-    return [sample(spec, (net.width,) * 2, net.seed + i, net.flavor) for i in range(depth)]
+    return [_layer_weights(net, spec, i) for i in range(depth)]
 
 
-def _forward(net, weights, x, biases):
-    """Yield (z, a) layer by layer: pre-activations and activations."""
-    h = x
-    for w, b in zip(weights, biases, strict=True):
-        z = h @ w
-        if net.bias_std:
-            z += b
-        h = net.activation.forward(z)
-        yield z, h
+def _layer_weights(net, spec, layer):
+    """The weights of layer `layer` (0-based) of the net `spec` builds."""
+    return sample(spec, (net.width,) * 2, net.seed + layer, net.flavor)
 
 
 def _slope(act, z, a):
@@ -144,31 +179,42 @@ def _std(x):
     return float(s)
 
 
-def _measure(net, weights, x, grad, biases, layers, dtype):
-    """One net: per-layer statistics, forward then backpropagated, and the activations of
-    `layers` for their histograms; None if a float32 std leaves `FLOAT32_RANGE`."""
+def _measure(net, spec, weights, x, grad, biases, layers, dtype):
+    """One net, step by step: yields the layers passed (1..2·depth, up then down) after each,
+    and returns per-layer statistics and the activations of `layers` for their histograms;
+    None if a float32 std leaves `FLOAT32_RANGE`. `weights` holds the float64 samples of the
+    layers drawn so far, and gets the others as they are drawn."""
     act = net.activation
-    weights = [w.astype(dtype, copy=False) for w in weights]
     x, grad, biases = (v.astype(dtype, copy=False) for v in (x, grad, biases))
     checked = dtype == np.float32
-    rows, slopes, kept = [], [], []
-    for layer, (z, a) in enumerate(_forward(net, weights, x, biases), 1):
-        row = {"preact_std": _std(z), "act_mean": float(np.mean(a)), "act_std": _std(a),
-               "saturated_frac": float(np.mean(act.saturated(a))),
-               "dead_frac": float(np.mean(act.dead(a)))}
+    rows, slopes, kept, cast = [], [], [], []
+    h = x
+    for layer in range(net.depth):
+        if layer == len(weights):
+            weights.append(_layer_weights(net, spec, layer))
+        cast.append(weights[layer].astype(dtype, copy=False))
+        z = h @ cast[layer]
+        if net.bias_std:
+            z += biases[layer]
+        h = act.forward(z)
+        row = {"preact_std": _std(z), "act_mean": float(np.mean(h)), "act_std": _std(h),
+               "saturated_frac": float(np.mean(act.saturated(h))),
+               "dead_frac": float(np.mean(act.dead(h)))}
         if checked and not _representable(row["preact_std"], row["act_std"]):
             return None
         rows.append(row)
-        slopes.append(_slope(act, z, a))
-        if layer in layers:
-            kept.append(a)
+        slopes.append(_slope(act, z, h))
+        if layer + 1 in layers:
+            kept.append(h)
+        yield layer + 1
     g = grad
-    for row, w in zip(reversed(rows), reversed(weights), strict=True):
+    for layer in reversed(range(net.depth)):
         delta = g * slopes.pop()
-        row["grad_std"] = _std(delta)
-        if checked and not _representable(row["grad_std"]):
+        rows[layer]["grad_std"] = _std(delta)
+        if checked and not _representable(rows[layer]["grad_std"]):
             return None
-        g = delta @ w.T
+        g = delta @ cast[layer].T
+        yield 2 * net.depth - layer
     return rows, kept
 
 
@@ -177,11 +223,17 @@ def _representable(*stds):
     return all(low <= s <= high for s in stds)
 
 
-def _measure_fast(net, spec, x, grad, biases, layers):
-    """`_measure` in float32, or in float64 where float32 would lose the numbers."""
-    weights = _weights(net, spec, net.depth)
-    return (_measure(net, weights, x, grad, biases, layers, np.float32)
-            or _measure(net, weights, x, grad, biases, layers, np.float64))
+def _steps(net, spec, x, grad, biases, layers, bins):
+    """One net in float32, or again in float64 where float32 would lose the numbers: yields
+    its progress as `_measure` does, returns its table and histograms."""
+    weights = []
+    measured = yield from _measure(net, spec, weights, x, grad, biases, layers, np.float32)
+    if measured is None:
+        measured = yield from _measure(net, spec, weights, x, grad, biases, layers, np.float64)
+    rows, kept = measured
+    table = pd.DataFrame(rows).assign(initializer=spec, layer=np.arange(1, net.depth + 1),
+                                      **_theory(net, spec))
+    return table[COLUMNS], _histograms(net, spec, layers, kept, bins)
 
 
 def _theory(net, spec):
@@ -196,26 +248,56 @@ def _threads(net):
     return min(len(net.specs), os.cpu_count() or 1, 2 if fits else 1)
 
 
-def _run(net, layers, bins):
-    """The table of every net and the histograms of `layers` of its activations."""
-    x, grad, biases = _inputs(net)
+class _Nets:
+    """The nets of a request, advanced a chunk at a time; at most `threads` are under way."""
 
-    def one(spec):
+    def __init__(self, net, layers, bins, threads):
+        x, grad, biases = _inputs(net)
+        self.waiting = [(i, _steps(net, spec, x, grad, biases, layers, bins))
+                        for i, spec in enumerate(net.specs)]
+        self.running, self.threads = [], threads
+        self.block = math.ceil(2 * net.depth * len(net.specs) / threads / ROUNDS)
+        self.progress = [0] * len(net.specs)
+        self.results = [None] * len(net.specs)
+        self.total = 2 * net.depth * len(net.specs)
+
+    def advance(self, job):
+        """Run the net `job` for one chunk; return whether it is finished."""
+        i, steps = job
         with np.errstate(all="ignore"):   # numpy's error state is per thread
-            rows, kept = _measure_fast(net, spec, x, grad, biases, layers)
-            table = pd.DataFrame(rows).assign(initializer=spec, layer=np.arange(1, net.depth + 1),
-                                              **_theory(net, spec))
-            return table[COLUMNS], _histograms(net, spec, layers, kept, bins)
+            try:
+                for _ in range(self.block):
+                    self.progress[i] = max(self.progress[i], next(steps))
+            except StopIteration as finished:
+                self.results[i] = finished.value
+                return True
+        return False
 
+    def rounds(self, pool):
+        """Advance every net under way by a chunk per round; yield the layers done so far."""
+        while self.waiting or self.running:
+            while self.waiting and len(self.running) < self.threads:
+                self.running.append(self.waiting.pop(0))
+            finished = list(pool.map(self.advance, self.running))
+            self.running = [job for job, done in zip(self.running, finished, strict=True)
+                            if not done]
+            yield sum(self.progress)
+
+
+def _run(net, layers, bins, on_progress):
+    """The table of every net and the histograms of `layers` of its activations."""
     threads = _threads(net)
-    with threadpool_limits(1 if threads > 1 else None), ThreadPoolExecutor(threads) as pool:
-        results = list(pool.map(one, net.specs))
-    tables, histograms = zip(*results, strict=True)
-    return pd.concat(tables, ignore_index=True), pd.concat(histograms, ignore_index=True)
+    nets = _Nets(net, layers, bins, threads)
+    with threadpool_limits(1), ThreadPoolExecutor(threads) as pool:   # see the module doc
+        for done in nets.rounds(pool):
+            if on_progress is not None:
+                on_progress(done, nets.total)
+    tables, histograms = zip(*nets.results, strict=True)
+    return Report(pd.concat(tables, ignore_index=True), pd.concat(histograms, ignore_index=True))
 
 
 def propagate(specs, activation, depth, width, n_samples=1000, seed=0, flavor="keras",
-              bias_std=0.0):
+              bias_std=0.0, on_progress=None):
     """Measure how activations and gradients evolve through a deep net, per initializer.
 
     Parameters
@@ -233,6 +315,10 @@ def propagate(specs, activation, depth, width, n_samples=1000, seed=0, flavor="k
     flavor : {"keras", "pytorch", "jax"}
     bias_std : float
         Std of the Gaussian biases (0: no bias).
+    on_progress : callable or None
+        Called from the calling thread as ``on_progress(done, total)`` (layers passed up and
+        down, over all nets) between chunks of the work; an exception it raises stops the work
+        and propagates.
 
     Returns
     -------
@@ -245,7 +331,8 @@ def propagate(specs, activation, depth, width, n_samples=1000, seed=0, flavor="k
         `initviz.meanfield`).
     """
     net = check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std)
-    return _run(net, (), 0)[0]
+    check_cost(net)
+    return _run(net, (), 0, on_progress).table
 
 
 def default_layers(depth, count=6):
@@ -292,22 +379,54 @@ def _histograms(net, spec, layers, kept, bins):
     return pd.concat(frames, ignore_index=True)
 
 
+class Report(NamedTuple):
+    """`propagation_report`'s result: a (table, histograms) pair that knows its size."""
+
+    table: pd.DataFrame
+    histograms: pd.DataFrame
+
+    @property
+    def nbytes(self):
+        """Bytes held by both frames, their text included."""
+        return sum(int(frame.memory_usage(deep=True).sum()) for frame in self)
+
+
 def propagation_report(specs, activation, depth, width, layers=None, bins=41, n_samples=1000,
-                       seed=0, flavor="keras", bias_std=0.0):
+                       seed=0, flavor="keras", bias_std=0.0, on_progress=None):
     """`propagate`'s table and `activation_histograms`' histograms from one pass over the nets.
 
     Returns
     -------
-    (pandas.DataFrame, pandas.DataFrame)
-        The table, then the histograms, exactly as the two functions return them.
+    Report
+        The pair (table, histograms), exactly as the two functions return them, with `nbytes`.
     """
     net = check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std)
     layers = _check_layers(default_layers(net.depth) if layers is None else layers, net.depth)
-    return _run(net, layers, check_int("bins", bins, 5, 200))
+    bins = check_int("bins", bins, 5, 200)
+    check_cost(net, len(layers))
+    return _run(net, layers, bins, on_progress)
+
+
+def fit_samples(specs, activation, depth, width, n_samples=1000, layers=None, seed=0,
+                flavor="keras", bias_std=0.0):
+    """The largest number of samples, at most `n_samples`, that brings `propagation_report` of
+    this request within the demo's memory cap and compute budget; None if no number does.
+
+    The arguments are `propagation_report`'s. Raises InputError for an invalid request.
+    """
+    n_samples = check_int("samples", n_samples, 2, MAX_PROPAGATION_SAMPLES)
+    net = check_net(specs, activation, depth, width, 2, seed, flavor, bias_std)
+    layers = _check_layers(default_layers(net.depth) if layers is None else layers, net.depth)
+
+    def allowed(n):
+        fewer = replace(net, n_samples=n)
+        return fewer.floats <= MAX_PROPAGATION_MEMORY and _allowed(fewer, len(layers))
+
+    return cost.largest(allowed, 2, n_samples)
 
 
 def activation_histograms(specs, activation, depth, width, layers=None, bins=41, n_samples=1000,
-                          seed=0, flavor="keras", bias_std=0.0):
+                          seed=0, flavor="keras", bias_std=0.0, on_progress=None):
     """Histograms of the activations of chosen layers, pre-binned for charting.
 
     The same nets as `propagate` (same arguments, same seed). Within one initializer all layers
@@ -328,4 +447,4 @@ def activation_histograms(specs, activation, depth, width, layers=None, bins=41,
         layer's n_samples × width activations in the bin (non-finite values fall in none).
     """
     return propagation_report(specs, activation, depth, width, layers, bins, n_samples, seed,
-                              flavor, bias_std)[1]
+                              flavor, bias_std, on_progress).histograms

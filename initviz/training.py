@@ -8,21 +8,22 @@ state set to zero) and reported with the epoch it diverged at; the others go on.
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from . import limits, mlp
+from . import cost, limits, mlp
 from .activations import get_activation
 from .datasets import DATASETS, Dataset, load_dataset
 from .errors import InputError, check_choice, check_float, check_int
 from .initializers import check_flavor, resolve
 from .losses import HEADS
-from .optimizers import make_optimizer
+from .optimizers import OPTIMIZERS, make_optimizer
 from .results import Boundaries, Records, TrainResult
 
 GRID_SIZE = 40
+GRID_CHUNK = 400    # grid points per forward pass: the grid's buffers stay small in deep nets
 BOUNDARY_FRAMES = 11
 SHUFFLE_TAG = 7_919  # separates the minibatch-shuffling stream from the weight streams
 
@@ -65,25 +66,63 @@ def _boundary_epochs(dataset, epochs):
     return tuple(int(e) for e in np.unique(np.linspace(0, epochs, BOUNDARY_FRAMES).round()))
 
 
+def _seconds(plan):
+    return cost.training_seconds(plan, GRID_SIZE**2)
+
+
+def _allowed(plan):
+    return not cost.over_budget(_seconds(plan))
+
+
+def _with_epochs(plan, epochs):
+    return replace(plan, epochs=epochs, boundary_epochs=_boundary_epochs(plan.dataset, epochs))
+
+
+def _with_runs(plan, n_specs, n_seeds):
+    """`plan` for its first `n_specs` initializers and first `n_seeds` seeds."""
+    per_spec = len(set(plan.seeds))
+    labels = plan.labels[::per_spec][:n_specs]
+    seeds = plan.seeds[:per_spec][:n_seeds]
+    return replace(plan, labels=tuple(np.repeat(labels, len(seeds))),
+                   seeds=tuple(seeds * len(labels)), threads=min(plan.threads, n_specs * n_seeds))
+
+
+def _check_cost(plan):
+    """Refuse a request over the demo's compute budget, naming the largest number of epochs,
+    of seeds or of initializers that is not."""
+    if _allowed(plan):
+        return
+    n_seeds = len(set(plan.seeds))
+    n_specs = plan.k // n_seeds
+    alternatives = []
+    epochs = cost.largest(lambda e: _allowed(_with_epochs(plan, e)), 1, plan.epochs - 1)
+    if epochs:
+        alternatives.append(f"use at most {epochs:,} epochs")
+    seeds = cost.largest(lambda m: _allowed(_with_runs(plan, n_specs, m)), 1, n_seeds - 1)
+    if seeds:
+        alternatives.append(f"{seeds} seed{'s' if seeds > 1 else ''}")
+    specs = cost.largest(lambda m: _allowed(_with_runs(plan, m, n_seeds)), 1, n_specs - 1)
+    if specs:
+        alternatives.append(f"{specs} initializer{'s' if specs > 1 else ''}")
+    raise cost.refusal(_seconds(plan), alternatives)
+
+
 def _check_size(plan):
     """Refuse requests over the hosted-demo caps, before any work is done."""
     n_train = len(plan.dataset.X_train)
-    n_weights = sum(a * b for a, b in zip(plan.sizes[:-1], plan.sizes[1:], strict=True))
-    work = plan.k * plan.epochs * n_train * n_weights
-    if work > limits.MAX_TRAIN_WORK:
-        raise InputError(
-            f"This request is too large for the demo ({work:.2g} > {limits.MAX_TRAIN_WORK:.2g} "
-            "runs × epochs × samples × weights): use fewer runs, epochs, samples or units."
-        )
     steps = plan.epochs * math.ceil(n_train / (plan.batch_size or n_train))
     if steps > limits.MAX_TRAIN_STEPS:
         raise InputError(
             f"{steps:,} optimizer steps is over the demo's {limits.MAX_TRAIN_STEPS:,}: "
             "use a larger batch or fewer epochs."
         )
-    rows = max(n_train, len(plan.dataset.X_val), GRID_SIZE**2)
+    rows = max(n_train, len(plan.dataset.X_val), GRID_CHUNK)
     if plan.k * rows * sum(plan.sizes[1:]) > limits.MAX_TRAIN_ACTIVATIONS:
         raise InputError("Too many activations to hold at once: use fewer runs, samples or units.")
+    params = sum((a + 1) * b for a, b in zip(plan.sizes[:-1], plan.sizes[1:], strict=True))
+    if plan.k * params > limits.MAX_TRAIN_PARAMETERS:
+        raise InputError("Too many weights to hold at once: use fewer runs, layers or units.")
+    _check_cost(plan)
 
 
 def _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum, epochs, batch_size,
@@ -115,7 +154,7 @@ def _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum, ep
         seeds=tuple(seeds * len(labels)),
         sizes=(dataset.n_features, *hidden, dataset.n_outputs),
         activation=get_activation(activation).label,
-        optimizer=optimizer,
+        optimizer=check_choice("optimizer", optimizer, OPTIMIZERS),
         lr=check_float("learning rate", lr, 1e-8, 100.0),
         momentum=check_float("momentum", momentum, 0.0, 0.999),
         epochs=epochs,
@@ -160,7 +199,10 @@ class Group:
         """
         if epoch in self.plan.boundary_epochs:
             frame = self.plan.boundary_epochs.index(epoch)
-            self.records.grid[frame, self.runs] = self.head.output(self.net.forward(self.grid))
+            for start in range(0, self.grid.shape[1], GRID_CHUNK):
+                part = slice(start, start + GRID_CHUNK)
+                self.records.grid[frame, self.runs, :, part] = self.head.output(
+                    self.net.forward(self.grid[:, part]))
         self.evaluate(epoch, "val")
         z = self.evaluate(epoch, "train")
         loss = self.records.loss

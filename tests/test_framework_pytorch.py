@@ -309,7 +309,7 @@ def test_sparse_theory_is_a_mixture_with_a_point_mass():
     ("kaiming_uniform(mode=fan_avg)", "fan_in, fan_out"),
     ("kaiming_normal(nonlinearity=identity)", "Unknown nonlinearity"),
     ("dirac(groups=1.5)", "whole number"),
-    ("normal(stddev=1)", "In pytorch, normal has no argument .stddev.; its arguments: mean, std"),
+    ("normal(stddev=1)", "In pytorch: normal has no argument .stddev.; its arguments: mean, std"),
 ])
 def test_bad_arguments_say_why(spec, message):
     with pytest.raises(iv.InputError, match=message):

@@ -202,7 +202,9 @@ def test_forward_statistics_match_the_reference_net():
     (dict(seed=-1), "seed must be between 0"),
     (dict(bias_std=-0.1), "bias std must be between 0 and 10"),
     (dict(bias_std=math.nan), "bias std must be a finite number"),
-    (dict(depth=200, width=1024, n_samples=2000), "more than this demo computes at once"),
+    (dict(depth=200, width=1024, n_samples=2000), "more than this demo holds in memory"),
+    (dict(specs=["orthogonal"], depth=30, width=1024, n_samples=100),
+     "s of compute, over the demo's 3 s"),
     (dict(specs=[f"orthogonal(gain={g})" for g in range(1, 14)]), "at most 12 initializers"),
 ])
 def test_bad_requests_raise_input_errors_with_clear_messages(kwargs, message):
@@ -211,11 +213,17 @@ def test_bad_requests_raise_input_errors_with_clear_messages(kwargs, message):
         iv.propagate(**args)
 
 
-def test_work_cap_counts_every_initializer():
+def test_cost_cap_counts_every_initializer():
     specs = [f"orthogonal(gain={g})" for g in range(1, 13)]
-    iv.propagate(specs[:1], "linear", depth=100, width=512, n_samples=100)  # one net fits
-    with pytest.raises(iv.InputError, match="12 initializer"):
-        iv.propagate(specs, "linear", depth=100, width=512, n_samples=100)
+    iv.propagate(specs[:1], "linear", depth=60, width=256, n_samples=100)  # one net fits
+    with pytest.raises(iv.InputError, match="at most [1-9] initializers"):
+        iv.propagate(specs, "linear", depth=60, width=256, n_samples=100)
+
+
+def test_the_report_tells_its_size_in_bytes():
+    report = propagation_report(["he_normal"], "relu", depth=4, width=8, n_samples=4)
+    table, histograms = report
+    assert report.nbytes >= table.memory_usage().sum() + histograms.memory_usage().sum() > 0
 
 
 def test_duplicate_specs_are_computed_once():

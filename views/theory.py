@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import initviz as iv
+from initviz.initializers import CATALOGUE
 
 st.title("Theory")
 st.caption("Why the scale of random weights decides whether a deep network can learn.")
@@ -113,9 +114,54 @@ st.markdown(
   `"normal"` to the truncated normal.
 - **Keras' string `"normal"`** means `RandomNormal(stddev=0.05)`, whatever the layer size.
 - **Framework default arguments differ**: Keras `RandomNormal` has stddev 0.05, JAX `normal()` 0.01,
-  PyTorch `normal_` 1.0. initviz uses the Keras defaults for every flavour.
+  PyTorch `normal_` 1.0. In initviz the Keras names (`random_normal`, `random_uniform`) keep
+  Keras' defaults in every flavour, while `normal` and `uniform` mean what the flavour's
+  framework means: `normal` is N(0, 1) in PyTorch and N(0, 0.01²) in JAX, `uniform` is U(0, 1)
+  in PyTorch and U[0, 0.01) in JAX.
+- **1-D shapes**: Keras takes a vector `(n,)` as fan_in = fan_out = n; PyTorch and JAX refuse to
+  compute fans for it, and all three refuse an orthogonal vector.
 """
 )
+
+st.header("Every framework's own initializers")
+st.markdown(
+    "PyTorch's `kaiming_*_` fold the activation into a gain and choose one fan; `xavier_*_` "
+    "multiply Glorot's std by a gain. Both are variance scaling with scale $g^2$:"
+)
+st.latex(r"g = \texttt{calculate\_gain}(\text{nonlinearity}, a),\qquad "
+         r"\sigma = \frac{g}{\sqrt{n}},\; n \in \{n_\text{in}, n_\text{out}\},\qquad "
+         r"\text{uniform: } U(-\sqrt3\,\sigma, \sqrt3\,\sigma)")
+st.markdown(
+    "PyTorch's `trunc_normal_(mean, std, a, b)` cuts at the **absolute** values $a$, $b$; "
+    "JAX's `truncated_normal(stddev, lower, upper)` cuts at `lower`·stddev and `upper`·stddev. "
+    "Neither rescales, so the realized std is below `std`:"
+)
+st.latex(r"W \sim \mathcal N(\mu, \sigma^2) \;\big|\; a \le W \le b")
+st.markdown(
+    "PyTorch's `sparse_(sparsity, std)` (Martens 2010) zeroes a share of each input's weights, so "
+    "its law is a **point mass at 0** beside a normal; `eye_` and `dirac_` are deterministic "
+    "(`dirac_` passes each group's first channels straight through a conv kernel's centre). "
+    "JAX's `delta_orthogonal` (Xiao et al. 2018) puts an orthogonal (in, out) matrix at the "
+    "kernel's centre and zeros elsewhere, so a deep CNN starts as an orthogonal linear map:"
+)
+st.latex(r"P(W = 0) = \frac{\lceil s\, n_\text{out} \rceil}{n_\text{out}},\quad "
+         r"\operatorname{Var}[W] = (1 - P(W = 0))\,\sigma^2 \qquad\qquad "
+         r"W_{\text{centre}} = g\,Q,\; QQ^\top = I,\quad "
+         r"\operatorname{Var}[W] = \frac{g^2}{k\, n_\text{out}}")
+st.markdown(
+    "JAX's `variance_scaling` adds `mode=\"fan_geo_avg\"`, $n = \\sqrt{n_\\text{in} "
+    "n_\\text{out}}$, and `in_axis` / `out_axis` to say which dimensions are the input and the "
+    "output (every other dimension is receptive field); its `orthogonal` takes the "
+    "`column_axis` whose vectors are orthonormal."
+)
+st.table(pd.DataFrame(
+    [
+        (name, ", ".join(form.flavors),
+         ", ".join(f"{k}={p.default}" for k, p in form.params.items()) or "—", form.summary)
+        for name, entry in CATALOGUE.items() for form in entry.forms
+    ],
+    columns=["spec", "flavours", "arguments (defaults)", "law"],
+).set_index("spec"))
 
 st.header("When to use which")
 st.table(pd.DataFrame(
@@ -164,6 +210,11 @@ st.markdown(
 - D. Mishkin, J. Matas. *All you need is a good init* (LSUV). 2015.
 - G. Klambauer, T. Unterthiner, A. Mayr, S. Hochreiter. *Self-Normalizing Neural Networks*.
   NeurIPS 2017.
+- J. Martens. *Deep learning via Hessian-free optimization*. ICML 2010 (sparse
+  initialization).
+- L. Xiao, Y. Bahri, J. Sohl-Dickstein, S. Schoenholz, J. Pennington. *Dynamical Isometry and a
+  Mean Field Theory of CNNs: How to Train 10,000-Layer Vanilla Convolutional Neural Networks*.
+  ICML 2018 (delta orthogonal).
 - B. Poole et al. *Exponential expressivity in deep neural networks through transient chaos*.
   NeurIPS 2016; S. Schoenholz et al. *Deep Information Propagation*. ICLR 2017.
 - CS231n, *Neural Networks Part 2: Setting up the Data and the Loss* (the 10-layer tanh
