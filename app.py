@@ -5,7 +5,7 @@ import logging
 import streamlit as st
 
 from ui.pages import STATES
-from ui.sharing import apply_instructor_mode, hidden
+from ui.sharing import apply_style, hidden
 from ui.urlcheck import initial_params, report_ignored
 from ui.widgets import FAILURE_MESSAGE
 
@@ -22,7 +22,7 @@ PAGES = [
 ]
 pages = {st.Page(script, title=title, icon=icon, default=script == PAGES[0][0]): script
          for script, title, icon in PAGES}
-apply_instructor_mode()
+apply_style()
 url_params = initial_params()
 page = st.navigation(list(pages), position="hidden" if instructor else "sidebar")
 try:

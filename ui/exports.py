@@ -43,11 +43,19 @@ class ChartFile:
     def __init__(self, title):
         self.title, self.charts = title, []
 
-    def draw(self, chart, **kwargs):
-        """Draw an Altair chart or a Vega-Lite spec dict and keep it for the file."""
+    def draw(self, chart):
+        """Draw an Altair chart or a Vega-Lite spec dict, as wide as its place, and keep it."""
         spec = chart if isinstance(chart, dict) else to_spec(chart)
-        st.vega_lite_chart(spec=spec, **kwargs)
+        st.vega_lite_chart(spec=spec, width="stretch")
         self.charts.append(spec)
+
+    def grid(self, charts, columns):
+        """Draw small multiples `columns` to a row (one column on a phone)."""
+        for start in range(0, len(charts), columns):
+            for place, chart in zip(st.columns(columns), charts[start:start + columns],
+                                    strict=False):
+                with place:
+                    self.draw(chart)
 
     def html(self):
         return charts_html(self.title, [inline(spec) for spec in self.charts])

@@ -185,14 +185,17 @@ def open_from_url(state):
         state.apply(scenario.values)
 
 
-def preset_buttons(state):
-    """A button per scenario of the page (unless hidden); returns the place for the note."""
-    if not hidden("presets"):
-        with st.container(horizontal=True):    # buttons as wide as their titles, wrapping
-            for scenario in for_page(state):
-                st.button(scenario.title, on_click=state.apply, args=(scenario.values,),
-                          icon=":material/play_circle:", key=f"scenario.{scenario.slug}")
-    return st.container()
+def scenario_menu(state):
+    """A menu with a button per scenario of the page (unless hidden): one line on the page."""
+    if hidden("presets"):
+        return
+    with st.popover("Scenarios", icon=":material/play_circle:"):
+        for scenario in for_page(state):
+            st.button(scenario.title, on_click=state.apply, args=(scenario.values,),
+                      icon=":material/play_circle:", key=f"scenario.{scenario.slug}",
+                      width="stretch")
+        st.caption("Each sets every control of the page; the note of the scenario that is on "
+                   "appears under the first chart.")
 
 
 def active(state):

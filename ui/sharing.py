@@ -14,13 +14,21 @@ def hidden(part):
     return part in words
 
 
-def apply_instructor_mode():
-    """Hide the sidebar (navigation and controls) when the URL says ``hide=sidebar``."""
-    if hidden("sidebar"):
-        st.html(
-            "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],"
-            " [data-testid='stExpandSidebarButton'] {display: none;}</style>"
-        )
+STYLE = """<style>
+[data-testid='stMainBlockContainer'] {padding-top: 2.5rem; padding-bottom: 3rem}
+[data-baseweb='tag'] {max-width: 100% !important; height: auto !important}
+[data-baseweb='tag'] span {max-width: none !important; white-space: normal; overflow: visible}
+</style>"""
+"""Charts start near the top of a projector's screen; an initializer chip shows its whole spec."""
+INSTRUCTOR_STYLE = """<style>
+[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],
+[data-testid='stExpandSidebarButton'] {display: none}
+</style>"""
+
+
+def apply_style():
+    """The app's few CSS rules; without the sidebar when the URL says ``hide=sidebar``."""
+    st.html(STYLE + (INSTRUCTOR_STYLE if hidden("sidebar") else ""))
 
 
 def view_url():
@@ -37,13 +45,18 @@ def share_link():
         st.code(view_url(), language=None, wrap_lines=True)
         st.caption(
             "Instructor mode: add `&hide=sidebar` to hide the controls, `code` to hide code, "
-            "`presets` to hide the preset buttons (e.g. `&hide=sidebar,code`)."
+            "`presets` to hide the scenarios (e.g. `&hide=sidebar,code`)."
         )
 
 
 def notebook_snippet(code):
-    """An expander with Python code that reproduces the current view with the initviz library."""
+    """A popover with Python code that reproduces the current view with the initviz library."""
     if hidden("code"):
         return
-    with st.expander("Reproduce in a notebook", icon=":material/code:"):
+    with st.popover("Reproduce in a notebook", icon=":material/code:"):
         st.code(code, language="python")
+
+
+def toolbar():
+    """One row above a page's charts for its scenarios, sharing and code; fill it later."""
+    return st.container(horizontal=True, vertical_alignment="center")

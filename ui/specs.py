@@ -40,6 +40,8 @@ def to_spec(chart):
           alt.data_transformers.enable("initviz_arrow", datasets=datasets)):
         spec = chart.to_dict(validate=False)
     spec["datasets"] = spec.get("datasets", {}) | datasets
+    if spec.get("width") == "container":    # Streamlit would fit the height too, squashing it
+        spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
     return spec
 
 
@@ -53,6 +55,7 @@ def inline(spec):
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def cached_spec(key, _build):
-    """`to_spec(_build())`, built once per `key`: the chart's name and what it is drawn from,
-    hashable. One cache for every page's charts."""
-    return to_spec(_build())
+    """`to_spec(_build())` (a list of specs when it builds a list of charts), built once per
+    `key`: the chart's name and what it is drawn from, hashable. One cache for every page."""
+    built = _build()
+    return [to_spec(c) for c in built] if isinstance(built, list) else to_spec(built)

@@ -7,12 +7,13 @@ import initviz as iv
 from initviz import codegen
 from initviz import histograms as hg
 from initviz.charts import distributions as charts
+from initviz.charts.palette import display_names
 from initviz.limits import MAX_DIM
 from ui.exports import ChartFile
 from ui.pages import DISTRIBUTIONS as STATE
 from ui.pages import FLAVOR_LABELS, LAYER_KINDS
-from ui.scenarios import open_from_url, preset_buttons, show_note
-from ui.sharing import hidden, notebook_snippet, share_link
+from ui.scenarios import open_from_url, scenario_menu, show_note
+from ui.sharing import hidden, notebook_snippet, share_link, toolbar
 from ui.specs import cached_spec
 from ui.text import plain
 from ui.turns import my_turn
@@ -27,15 +28,6 @@ SIZES = {  # widget -> (label, help)
     "in_ch": ("in channels", None),
     "out_ch": ("out channels", None),
 }
-STAT_LABELS = {
-    "initializer": "initializer", "flavor": "flavour", "kind": "law", "n": "weights",
-    "mean": "mean", "theory_mean": "mean (theory)", "std": "std", "theory_std": "std (theory)",
-    "std_rel_error": "std rel. error", "min": "min", "max": "max",
-    "theory_low": "low bound (theory)", "theory_high": "high bound (theory)",
-    "ks_stat": "KS statistic", "ks_pvalue": "KS p-value",
-}
-
-
 @st.cache_data(max_entries=256, show_spinner=False)
 def measure(spec, shape, seed, flavor):
     """One sample per (spec, shape, seed, flavour), reduced to a fine histogram and stats."""
@@ -78,36 +70,51 @@ def compute(specs, shape, seed, flavors, bins):
 def show_histograms(result, config, compare, shared_x):
     n_panels = len(result.stats)
     columns = 2 if compare or n_panels == 4 else min(n_panels, 3)
-    width = {1: 520, 2: 340, 3: 230}[columns]
-    chart_file.draw(cached_spec(("weight histograms", config, columns, shared_x, width),
-                                lambda: charts.histogram_chart(result, columns, shared_x,
-                                                               FLAVOR_LABELS, width=width)),
-                    width="content")
+    chart_file.draw(cached_spec(("guides", config), lambda: charts.legend_chart(result)))
+    chart_file.grid(cached_spec(("weight histograms", config, shared_x), lambda:
+                                charts.histogram_chart(result, shared_x, FLAVOR_LABELS)), columns)
+    groups = charts.x_groups(result.stats, shared_x)
     st.caption(
-        "**What am I looking at?** Each panel is one weight matrix, drawn once. The blue bars are "
+        "**What am I looking at?** Each panel is one weight matrix, drawn once. The bars are "
         "its weights binned as a density (bar area = share of weights); the dark curve is the "
         "density theory predicts. Orange dashed lines mark mean ± one standard deviation, red "
         "lines the hard bounds (the uniform limit, or where a truncated normal is cut). "
         + ("Pairs show the same name in Keras and PyTorch: Keras truncates its *_normal "
            "presets, PyTorch does not; the variance is the same. " if compare else "")
-        + ("All panels share one x axis, so a wider panel really is a wider distribution."
-           if shared_x else "Each panel has its own x axis.")
+        + ("Each panel has its own x axis." if not shared_x else
+           "All panels share one x axis, so a wider panel really is a wider distribution."
+           if len(set(groups)) == 1 else
+           "Panels whose spreads are within 10× of each other share an x axis; a panel marked "
+           "“own x axis” is far wider and would flatten the rest.")
     )
 
 
-def show_table(stats):
-    shown = stats.replace([np.inf, -np.inf], np.nan).rename(columns=STAT_LABELS)
-    number = st.column_config.NumberColumn
-    config = {label: number(label, format="%.4g") for key, label in STAT_LABELS.items()
-              if key not in ("initializer", "flavor", "kind", "n")}
-    config[STAT_LABELS["std_rel_error"]] = number(STAT_LABELS["std_rel_error"], format="percent")
-    st.dataframe(shown, hide_index=True, column_config=config)
+def _shown_stats(stats, compare):
+    """The table as read on a projector: the columns that make the point, numbers as text."""
+    def text(values, fmt="{:.4g}"):
+        return values.map(lambda v: "—" if v != v or abs(v) == np.inf else fmt.format(v))
+
+    shown = {"initializer": stats["initializer"].map(display_names(list(stats["initializer"])))}
+    if compare:
+        shown["flavour"] = stats["flavor"].map(FLAVOR_LABELS)
+    shown |= {
+        "law": stats["kind"], "std": text(stats["std"]), "std (theory)": text(stats["theory_std"]),
+        "error": text(stats["std_rel_error"], "{:+.2%}"),
+        "max |w|": text(np.maximum(stats["max"], -stats["min"])),
+        "bound (theory)": text(stats["theory_high"]), "KS p": text(stats["ks_pvalue"], "{:.3f}"),
+    }
+    return shown
+
+
+def show_table(stats, compare):
+    st.dataframe(_shown_stats(stats, compare), hide_index=True, width="stretch")
     st.caption(
         "Empirical numbers come from the sampled weights, theory from the initializer's formula. "
-        "*std rel. error* is (empirical − theory) / theory: a fraction of a percent on a large "
-        "layer. The Kolmogorov–Smirnov test compares the first 20,000 weights with the theoretical "
-        "distribution: a small statistic and a p-value that is not tiny (say > 0.01) mean the "
-        "sample looks like the theory. Blank: no hard bound, or no density (constants, identity)."
+        "*error* is the std's (empirical − theory) / theory: a fraction of a percent on a large "
+        "layer. *KS p*: the Kolmogorov–Smirnov test of the first 20,000 weights against the "
+        "theoretical distribution; a p-value that is not tiny (say > 0.01) means the sample "
+        "looks like the theory. —: no hard bound, or no density (constants, identity). The CSV "
+        "has every column (means, minima, the KS statistic)."
     )
     st.download_button("Download the table as CSV", stats.to_csv(index=False),
                        file_name="initviz_distributions.csv", mime="text/csv", icon="⬇️")
@@ -115,7 +122,7 @@ def show_table(stats):
 
 def show_fan_in(fan_in, fan_out):
     chart_file.draw(cached_spec(("fan_in", fan_out, fan_in), lambda: charts.fan_in_chart(
-        hg.std_vs_fan_in(fan_out, fan_in))), width="stretch")
+        hg.std_vs_fan_in(fan_out, fan_in))))
     st.caption(
         f"**What am I looking at?** The std each rule picks for a layer with fan_in inputs "
         f"(fan_out held at {fan_out:,}), on log-log axes. He, LeCun and the PyTorch default are "
@@ -142,7 +149,7 @@ def show_code(specs, shape, flavor, seed):
                 inner.code(code[framework], language="python")
 
 
-st.title("Distributions: sampled weights against theory")
+st.title("Distributions: weights against theory")
 st.caption(
     "Draw one layer's weight matrix with several initializers and hold each against its "
     "formula: the shape of the histogram, its spread, its hard bounds, and how the spread "
@@ -150,7 +157,7 @@ st.caption(
 )
 
 open_from_url(STATE)
-notes = preset_buttons(STATE)
+bar = toolbar()
 
 with st.sidebar:
     st.header("Layer")
@@ -167,34 +174,36 @@ with st.sidebar:
                      bind="query-params")
     shared_x = st.toggle("Same x axis for all panels", STATE.default("shared_x"),
                          key=STATE.key("shared_x"), bind="query-params")
-show_note(STATE, notes)
-
+with bar:
+    scenario_menu(STATE)
 fan_in, fan_out = or_stop(iv.fans, layer_shape, prefix="Layer shape: ")
 if not specs:
     st.info("Pick at least one initializer in the sidebar.")
     st.stop()
 
 flavors = COMPARED if compare else (flavor,)
-share_link()
-notebook_snippet(
-    "from initviz.histograms import histograms\n\n"
-    f"result = histograms({specs!r}, {layer_shape}, seed={seed}, flavors={flavors!r}, "
-    f"bins={bins})\nresult.stats  # also .bins, .pdf, .rules: tidy DataFrames"
-)
+with bar:
+    share_link()
+    notebook_snippet(
+        "from initviz.histograms import histograms\n\n"
+        f"result = histograms({specs!r}, {layer_shape}, seed={seed}, flavors={flavors!r}, "
+        f"bins={bins})\nresult.stats  # also .bins, .pdf, .rules: tidy DataFrames"
+    )
 torch_shape = (layer_shape[-1], layer_shape[-2], *layer_shape[:-2])
-st.markdown(
-    f"Weights of shape `{layer_shape}` ({np.prod(layer_shape):,} numbers): "
-    f"**fan_in = {fan_in:,}**, **fan_out = {fan_out:,}**. PyTorch stores them as `{torch_shape}`."
-)
-
 chart_file = ChartFile("Distributions")
 st.subheader("Sampled weights against theory")
 config = (tuple(specs), layer_shape, seed, flavors, bins)
 result = compute(*config)
 if not result.stats.empty:
     show_histograms(result, config, compare, shared_x)
+show_note(STATE, st.container())
+st.markdown(
+    f"Weights of shape `{layer_shape}` ({np.prod(layer_shape):,} numbers): "
+    f"**fan_in = {fan_in:,}**, **fan_out = {fan_out:,}**. PyTorch stores them as `{torch_shape}`."
+)
+if not result.stats.empty:
     st.subheader("Empirical vs theoretical")
-    show_table(result.stats)
+    show_table(result.stats, compare)
 
 st.subheader("How the std scales with fan_in")
 show_fan_in(fan_in, fan_out)

@@ -7,14 +7,16 @@ import streamlit as st
 from initviz import meanfield
 from initviz.activations import ACTIVATIONS, get_activation
 from initviz.charts import propagation as charts
+from initviz.charts.palette import display_name
 from initviz.limits import MAX_DEPTH, MAX_HISTOGRAM_LAYERS, MAX_WIDTH
 from initviz.propagation import default_layers, propagation_report
 from ui.exports import ChartFile
 from ui.pages import PROPAGATION as STATE
 from ui.pages import SAMPLE_CHOICES
-from ui.scenarios import open_from_url, preset_buttons, show_note
-from ui.sharing import notebook_snippet, share_link
+from ui.scenarios import open_from_url, scenario_menu, show_note
+from ui.sharing import notebook_snippet, share_link, toolbar
 from ui.specs import cached_spec
+from ui.text import plain
 from ui.turns import my_turn
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
@@ -27,10 +29,13 @@ def _reset_layers():
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _report(specs, activation, depth, width, layers, n_samples, seed, flavor, bias_std):
+    """(table, histograms, seconds it took)."""
     with my_turn():
-        return propagation_report(list(specs), activation, depth, width, list(layers),
-                                  n_samples=n_samples, seed=seed, flavor=flavor,
-                                  bias_std=bias_std)
+        started = time.perf_counter()
+        table, hist = propagation_report(list(specs), activation, depth, width, list(layers),
+                                         n_samples=n_samples, seed=seed, flavor=flavor,
+                                         bias_std=bias_std)
+        return table, hist, time.perf_counter() - started
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -38,8 +43,9 @@ def _criticality(specs, activation, width, flavor, bias_std):
     return meanfield.criticality(list(specs), activation, width, flavor, bias_std)
 
 
-def show_scale(chart_file, spec, n_samples, width, elapsed):
-    chart_file.draw(spec, width="content")
+def show_scale(chart_file, config, table, n_samples, width, timing):
+    chart_file.draw(cached_spec(("std legend", config), lambda: charts.legend_chart(table)))
+    chart_file.grid(cached_spec(("std", config), lambda: charts.std_chart(table)), 2)
     st.caption(
         "**What am I looking at?** Each colour is one network. Left: the std of the activations "
         "at each layer as the input travels up; right: the std of the gradient with respect to "
@@ -48,7 +54,7 @@ def show_scale(chart_file, spec, n_samples, width, elapsed):
         f"{n_samples:,} × {width:,} values per layer; dashed lines are the mean-field prediction "
         "from the weights' variance alone. On this log axis a straight falling or rising line is "
         "geometric vanishing or explosion. Zeros, inf and NaN cannot be drawn here; see the table. "
-        f"Computed in {elapsed:.2f} s."
+        f"{timing}"
     )
 
 
@@ -56,40 +62,48 @@ def show_fractions(chart_file, config, table, activation):
     name = get_activation(activation).name
     column = FRACTION_COLUMNS.get(name)
     if not column:
-        st.caption(f"{name} neither saturates nor dies, so there is no fraction to plot.")
+        st.caption(f"{plain(name)} has no flat region where units stop passing a gradient, so "
+                   "there is no saturated or dead fraction to plot here.")
         return
     chart_file.draw(cached_spec(("fraction", config),
-                                lambda: charts.fraction_chart(table, column)), width="stretch")
-    st.caption(
-        "Saturated units pass almost no gradient (φ′ ≈ 0); dead ReLUs pass none for this "
-        "input. A rising curve means the layers above learn from fewer and fewer units."
-    )
+                                lambda: charts.fraction_chart(table, column)))
+    if column == "dead_frac":
+        st.caption(
+            "A ReLU outputs 0 for every negative input, so about **half the values are 0 in any "
+            "healthy ReLU net** (He included): that is ReLU working, not dying. Worry when the "
+            "fraction climbs well above one half, as it does when the signal drifts negative."
+        )
+    else:
+        st.caption(
+            "Saturated units pass almost no gradient (φ′ ≈ 0). A rising curve means the layers "
+            "above learn from fewer and fewer units."
+        )
 
 
 def show_criticality(specs, activation, width, flavor, bias_std):
     st.markdown("**Where each initializer puts a wide net**")
-    st.dataframe(_criticality(tuple(specs), activation, width, flavor, bias_std), hide_index=True,
-                 column_config={"sigma_w2": st.column_config.NumberColumn("σ_w²", format="%.4g"),
-                                "q_star": st.column_config.NumberColumn("q*", format="%.4g"),
-                                "chi1": st.column_config.NumberColumn("χ₁", format="%.4g")})
+    table = _criticality(tuple(specs), activation, width, flavor, bias_std)
+    shown = {"initializer": table["initializer"].map(display_name)}
+    for column, title in (("sigma_w2", "σ_w²"), ("q_star", "q*"), ("chi1", "χ₁")):
+        shown[title] = table[column].map(lambda v: "—" if v != v else f"{v:.3g}")
+    st.dataframe(shown, hide_index=True, width="stretch")
     st.caption(
         "σ_w² = width · Var(W). q*: the pre-activation variance the layers settle at; χ₁: the "
         "factor by which a gradient's mean square grows per layer there. χ₁ < 1 vanishes, > 1 "
-        "explodes, = 1 is the *edge of chaos* (He for ReLU, σ_w² = 1 for tanh). Empty for "
+        "explodes, = 1 is the *edge of chaos* (He for ReLU, σ_w² = 1 for tanh). — for "
         "weights with nonzero mean, where mean-field theory does not apply."
     )
 
 
-st.title("Propagation: signals and gradients through depth")
+st.title("Propagation through depth")
 st.caption(
     "A unit-Gaussian batch goes up a stack of square layers z = h·W + b, h′ = φ(z); a "
     "unit-Gaussian gradient comes back down. Each layer multiplies the scale of both by a "
     "factor set by the weights' variance and the activation; over many layers that factor "
     "decides whether anything arrives."
 )
-
 open_from_url(STATE)
-notes = preset_buttons(STATE)
+bar = toolbar()
 
 with st.sidebar:
     st.header("Network")
@@ -111,16 +125,18 @@ with st.sidebar:
                                help="0: no bias. Biases are N(0, std²).")
     seed = seed_input(STATE)
 
+with bar:
+    scenario_menu(STATE)
+    share_link()
+    notebook_snippet(
+        "import initviz as iv\n\n"
+        f"table = iv.propagate({list(specs)!r}, {activation!r}, depth={depth}, width={width},\n"
+        f"                     n_samples={n_samples}, seed={seed}, flavor={flavor!r}, "
+        f"bias_std={bias_std:g})"
+    )
 if not specs:
     st.info("Pick at least one initializer in the sidebar.")
     st.stop()
-share_link()
-notebook_snippet(
-    "import initviz as iv\n\n"
-    f"table = iv.propagate({list(specs)!r}, {activation!r}, depth={depth}, width={width},\n"
-    f"                     n_samples={n_samples}, seed={seed}, flavor={flavor!r}, "
-    f"bias_std={bias_std:g})"
-)
 
 st.subheader("Scale per layer: measured and predicted")
 scale_area = st.container()   # filled once the layers below are picked: one pass computes all
@@ -129,16 +145,17 @@ layers = st.multiselect(
     "Layers to show", list(range(1, depth + 1)), default=default_layers(depth),
     max_selections=MAX_HISTOGRAM_LAYERS, key=STATE.key("layers"), bind="query-params",
 )
-show_note(STATE, notes)
 config = (tuple(specs), activation, depth, width, tuple(sorted(layers)) or (depth,), n_samples,
           seed, flavor, bias_std)
 with scale_area:
     started = time.perf_counter()
-    table, hist = or_stop(_report, *config)
-    elapsed = time.perf_counter() - started
+    table, hist, seconds = or_stop(_report, *config)
+    fresh = time.perf_counter() - started >= seconds
+    timing = (f"Computed in {seconds:.2f} s." if fresh else
+              f"From the cache (computed in {seconds:.2f} s when first asked).")
     chart_file = ChartFile("Propagation")
-    show_scale(chart_file, cached_spec(("std", config), lambda: charts.std_chart(table)),
-               n_samples, width, elapsed)
+    show_scale(chart_file, config, table, n_samples, width, timing)
+    show_note(STATE, st.container())
     left, right = st.columns([3, 2])
     with left:
         show_fractions(chart_file, config, table, activation)
@@ -148,14 +165,14 @@ with scale_area:
 if not layers:
     st.info("Pick at least one layer to see its histogram.")
 else:
-    chart_file.draw(cached_spec(("activation histograms", config),
-                                lambda: charts.histogram_chart(hist)), width="content")
+    ridges = cached_spec(("activation histograms", config), lambda: charts.histogram_chart(hist))
+    chart_file.grid(ridges, min(3, len(ridges)))
     st.caption(
-        "**What am I looking at?** The distribution of all activation values of a layer, one "
-        "row per initializer, with the same bins in a whole row (the figures of CS231n and "
-        "Glorot & Bengio 2010); x: activation value, y: share of the values. A spike at 0 is a "
-        "vanished signal; mass piled at ±1 is a "
-        "saturated tanh; a spike at 0 for ReLU is dead units."
+        "**What am I looking at?** One chart per layer: the distribution of all its activation "
+        "values, one row per initializer (the figures of CS231n and Glorot & Bengio 2010); x: "
+        "activation value, height: share of the values in each bin. A spike at 0 is a vanished "
+        "signal; mass piled at ±1 is a saturated tanh; for ReLU the spike at 0 holds the half "
+        "of the values that ReLU sets to zero."
     )
 
 with st.expander("Table and download"):

@@ -5,6 +5,7 @@ import streamlit as st
 import initviz as iv
 from initviz.activations import ACTIVATIONS
 from initviz.charts import training as charts
+from initviz.charts.palette import display_names
 from initviz.datasets import SOURCES, preview_frame
 from initviz.limits import MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH, MAX_TRAIN_SAMPLES
 from initviz.optimizers import OPTIMIZERS
@@ -12,10 +13,10 @@ from initviz.results import boundary_frame, curves, divergences, summarize
 from ui.exports import ChartFile
 from ui.pages import BANDS, BATCHES, OPTIMIZER_LABELS
 from ui.pages import TRAINING as STATE
-from ui.scenarios import open_from_url, preset_buttons, show_note
-from ui.sharing import notebook_snippet, share_link
+from ui.scenarios import open_from_url, scenario_menu, show_note
+from ui.sharing import notebook_snippet, share_link, toolbar
 from ui.specs import cached_spec
-from ui.turns import my_turn
+from ui.turns import my_turn, progress
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 KEY = STATE.key
@@ -24,15 +25,10 @@ KEY = STATE.key
 @st.cache_data(max_entries=16, show_spinner=False)
 def _train(data, n_samples, noise, specs, seeds, hidden_layers, activation, optimizer, lr,
            epochs, batch_size, flavor):
-    def report(done, total):
-        bar.progress(done / total, text=f"Training every run at once… epoch {done} of {total}")
-
     dataset = iv.load_dataset(data, n_samples, noise)
-    bar = st.progress(0.0, text="Training…")
-    result = iv.train(dataset, list(specs), list(seeds), hidden_layers, activation, optimizer,
-                      lr, epochs, batch_size, flavor, on_progress=report)
-    bar.empty()
-    return result
+    with my_turn("Training"), progress("Training every run at once… epoch") as report:
+        return iv.train(dataset, list(specs), list(seeds), hidden_layers, activation, optimizer,
+                        lr, epochs, batch_size, flavor, on_progress=report)
 
 
 def _mean_std(mean, std, digits=3):
@@ -43,7 +39,8 @@ def _mean_std(mean, std, digits=3):
 
 def _results_table(table, classify):
     """The summary as text for reading: mean ± std, counts."""
-    shown = {"Initializer": table["initializer"]}
+    names = display_names(list(table["initializer"]))
+    shown = {"Initializer": table["initializer"].map(names)}
     for column, title in [("final_train_loss", "Train loss"), ("final_val_loss", "Val loss"),
                           ("final_val_accuracy", "Val accuracy")][:3 if classify else 2]:
         shown[title] = _mean_std(table[f"{column}_mean"], table[f"{column}_std"])
@@ -63,7 +60,7 @@ def show_data_and_results(config, result, preview, axes, n_specs, n_seeds):
     with left:
         st.subheader("The data")
         chart_file.draw(cached_spec(("data", config[:3]), lambda: charts.dataset_chart(
-            preview, regression=not classify)), width="content")
+            preview, regression=not classify)))
         st.caption(
             f"**{dataset.name}** ({SOURCES[dataset.name].summary}): {len(dataset.X_train)} "
             f"training dots, {len(dataset.X_val)} validation triangles, standardized. "
@@ -76,8 +73,7 @@ def show_data_and_results(config, result, preview, axes, n_specs, n_seeds):
                                  help="'To target' is the first epoch whose training loss is at "
                                  "most this, averaged over the runs that got there.")
         table = summarize(result, target_loss=target)
-        st.dataframe(_results_table(table, classify), hide_index=True, column_config={
-            "Initializer": st.column_config.TextColumn(width=185)})
+        st.dataframe(_results_table(table, classify), hide_index=True, width="stretch")
         st.caption(
             f"{result.runs.shape[0]} runs: {n_specs} initializers × {n_seeds} seeds, "
             f"{result.epochs} epochs. Means ± std across seeds, over the runs that did not "
@@ -92,35 +88,43 @@ def show_data_and_results(config, result, preview, axes, n_specs, n_seeds):
         chart_file.button()
 
 
-def show_curves(config, result):
-    """Loss (and accuracy) per epoch: mean line and band across seeds per initializer."""
+def curve_options():
+    """Log scale and band across seeds, for the loss and accuracy charts."""
+    log_y = st.toggle("Log scale", STATE.default("logy"), key=KEY("logy"), bind="query-params")
+    band = st.segmented_control("Band across seeds", BANDS, default=STATE.default("band"),
+                                key=KEY("band"), bind="query-params", label_visibility="collapsed",
+                                required=True)
+    return log_y, band
+
+
+def show_loss(config, result, log_y, band):
+    """Loss per epoch: mean line and band across seeds per initializer."""
     task = result.dataset.task
-    st.subheader("Loss")
-    log_col, band_col = st.columns(2)
-    log_y = log_col.toggle("Log scale", STATE.default("logy"), key=KEY("logy"),
-                           bind="query-params")
-    band = band_col.radio("Band across seeds", BANDS, BANDS.index(STATE.default("band")),
-                          horizontal=True, key=KEY("band"), bind="query-params")
-    chart_file.draw(cached_spec(("loss", config, log_y, band), lambda: charts.curve_chart(
-        curves(result.history), divergences(result.history), log_y=log_y, band=band)),
-        width="content")
+    chart_file.draw(cached_spec(("legend", config), lambda: charts.legend_chart(result.runs)))
+    chart_file.grid(cached_spec(("loss", config, log_y, band), lambda: charts.curve_chart(
+        curves(result.history), divergences(result.history), log_y=log_y, band=band)), 2)
     loss_name = {"binary": "binary cross-entropy", "multiclass": "cross-entropy",
                  "regression": "mean squared error"}[task]
     st.caption(
         f"**What am I looking at?** The {loss_name} after each epoch (epoch 0: before "
         "training), on the data the network learns from (left) and on held-out data (right). "
         "Each line is the mean over the seeds of one initializer and the band shows how much "
-        "the seeds disagree. A flat line at the start is a plateau; ✕ marks a run whose loss "
-        "became infinite or NaN (it is frozen there and left out of the mean). Lines that "
-        "coincide hide each other: click a legend entry to highlight one initializer."
+        "the seeds disagree. A flat line at the start is a plateau; ✕ at the top edge marks a "
+        "run that diverged (its loss became infinite or NaN; it is left out of the mean and "
+        "off the axis). Lines that coincide hide each other: point at one to highlight it."
     )
-    if task != "regression":
+
+
+def show_accuracy(config, result, band):
+    if result.dataset.task != "regression":
         st.subheader("Accuracy")
-        chart_file.draw(cached_spec(("accuracy", config, band), lambda: charts.curve_chart(
+        chart_file.grid(cached_spec(("accuracy", config, band), lambda: charts.curve_chart(
             curves(result.history, "accuracy"), divergences(result.history, "accuracy"),
-            metric="accuracy", band=band)), width="content")
+            metric="accuracy", band=band)), 2)
         st.caption("Fraction of points classified correctly. 0.5 on two balanced classes is "
-                   "a coin flip.")
+                   "a coin flip. A net stuck at the loss of a coin flip (ln 2 ≈ 0.693) can still "
+                   "score above 0.5: its outputs are tiny, but their sign may already split "
+                   "the classes.")
 
 
 def show_boundaries(config, result, preview, seeds):
@@ -132,10 +136,11 @@ def show_boundaries(config, result, preview, seeds):
                                           bind="query-params")
     shown_seed = seed_col.selectbox("Seed", seeds, key=KEY("bseed"), bind="query-params")
     points = preview[preview["split"] == "train"]
-    chart_file.draw(cached_spec(("boundaries", config, shown_epoch, shown_seed),
-                                lambda: charts.boundary_chart(
-                                    boundary_frame(result, shown_epoch, shown_seed), points,
-                                    result.dataset.n_classes)), width="content")
+    panels = cached_spec(("boundaries", config, shown_epoch, shown_seed),
+                         lambda: charts.boundary_chart(
+                             boundary_frame(result, shown_epoch, shown_seed), points,
+                             result.dataset.n_classes))
+    chart_file.grid(panels, min(4, len(panels)))
     st.caption(
         "**What am I looking at?** What each network predicts everywhere in the plane at the "
         "chosen epoch (one seed), with the training points on top. Scrub the epoch to watch "
@@ -147,8 +152,10 @@ def show_boundaries(config, result, preview, seeds):
 def show_gradients(config, result):
     """Gradient norm of each layer's weights over the epochs."""
     st.subheader("Gradients")
-    chart_file.draw(cached_spec(("gradients", config), lambda: charts.grad_norm_chart(
-        curves(result.grad_norms, "grad_norm", by=("initializer", "layer")))), width="content")
+    panels = cached_spec(("gradients", config), lambda: charts.grad_norm_chart(
+        curves(result.grad_norms, "grad_norm", by=("initializer", "layer")),
+        divergences(result.history)))
+    chart_file.grid(panels, min(4, len(panels)))
     st.caption(
         "**What am I looking at?** The size of the gradient of each weight matrix, averaged "
         "over the epoch's steps and the seeds. Gradients that shrink towards the input layer "
@@ -157,15 +164,14 @@ def show_gradients(config, result):
     )
 
 
-st.title("Training: same data, same network, different initialization")
+st.title("Training: only the initialization differs")
 st.caption(
     "Every initializer × seed trains the same small MLP on the same data with the same "
     "optimizer, all at once. Only the starting weights differ, so every difference between "
     "the curves comes from the initialization."
 )
-
 open_from_url(STATE)
-notes = preset_buttons(STATE)
+bar = toolbar()
 
 with st.sidebar, st.form("setup", border=False):
     st.header("Data")
@@ -202,8 +208,9 @@ with st.sidebar, st.form("setup", border=False):
     first_seed = seed_input(STATE)
     st.form_submit_button("Train", type="primary", icon=":material/play_arrow:",
                           width="stretch")
-show_note(STATE, notes)
-
+with bar:
+    scenario_menu(STATE)
+    log_y, band = curve_options()
 if not specs:
     st.info("Pick at least one initializer in the sidebar, then press Train.")
     st.stop()
@@ -213,8 +220,7 @@ batch_size = None if batch == BATCHES[0] else int(batch)
 chart_file = ChartFile("Training")
 config = (data, n_samples, noise, tuple(specs), seeds, hidden_layers, activation, optimizer, lr,
           epochs, batch_size, flavor)
-with my_turn("Training"):
-    result = or_stop(_train, *config)
+with bar:
     share_link()
     notebook_snippet(
         "import initviz as iv\n\n"
@@ -226,9 +232,12 @@ with my_turn("Training"):
         f"batch_size={batch_size!r}, flavor={flavor!r})\n"
         "result.history  # one row per run, epoch and split: loss, accuracy"
     )
-    preview, axes = preview_frame(result.dataset)
-    show_data_and_results(config, result, preview, axes, len(specs), n_seeds)
-    show_curves(config, result)
-    if result.boundaries is not None:
-        show_boundaries(config, result, preview, seeds)
-    show_gradients(config, result)
+result = or_stop(_train, *config)
+preview, axes = preview_frame(result.dataset)
+show_loss(config, result, log_y, band)
+show_note(STATE, st.container())
+show_data_and_results(config, result, preview, axes, len(specs), n_seeds)
+show_accuracy(config, result, band)
+if result.boundaries is not None:
+    show_boundaries(config, result, preview, seeds)
+show_gradients(config, result)

@@ -95,7 +95,10 @@ def legend_chart(result):
                                               symbolStrokeWidth=2.5, labelLimit=0,
                                               columns={"expr": "width < 500 ? 2 : 4"})),
         strokeDash=_guide_dash(shown),
-    ).properties(width="container", height=1).configure_view(strokeWidth=0)
+    ).properties(
+        width="container", height=1,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),   # grows with it
+    ).configure_view(strokeWidth=0)
 
 
 def _guide_color(shown, legend=None):

@@ -193,5 +193,8 @@ def legend_chart(labels, title="Initializer", dashes=None):
             scale=alt.Scale(domain=list(dashes), range=list(dashes.values())),
             legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeColor="#555",
                               symbolStrokeWidth=3, symbolSize=500, labelFontSize=13))))
-    return alt.layer(*layers).properties(width="container", height=1).configure_view(
+    return alt.layer(*layers).properties(
+        width="container", height=1,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),   # grows with it
+    ).configure_view(
         strokeWidth=0)

@@ -29,6 +29,13 @@ def wait_idle(page, timeout=60_000):
     raise TimeoutError("the app kept running")
 
 
+def wait_charts(page, timeout=30_000):
+    """Wait until every chart on the page has been drawn by Vega."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].every(
+               c => c.querySelector("canvas, svg.marks"))""", timeout=timeout)
+
+
 def screenshot(page, name):
     """Save a full-page screenshot to docs/screenshots/NAME.png and return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
