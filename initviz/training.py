@@ -305,8 +305,9 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
     Returns
     -------
     TrainResult
-        With tidy `history`, `runs` and `grad_norms` frames, `boundaries` for 2-D
-        classification, `initial_weights` and final `weights`.
+        With tidy `history`, `runs` and `grad_norms` (at up to `results.GRAD_NORM_EPOCHS`
+        epochs) frames, `boundaries` for 2-D classification, `initial_weights` and final
+        `weights`, and its size in bytes, `nbytes`.
     """
     plan, flavor = _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum,
                          epochs, batch_size, flavor, dtype, threads)
