@@ -97,7 +97,7 @@ def _check_cost(plan):
     alternatives = []
     epochs = cost.largest(lambda e: _allowed(_with_epochs(plan, e)), 1, plan.epochs - 1)
     if epochs:
-        alternatives.append(f"use at most {epochs:,} epochs")
+        alternatives.append(f"at most {epochs:,} epochs")
     seeds = cost.largest(lambda m: _allowed(_with_runs(plan, n_specs, m)), 1, n_seeds - 1)
     if seeds:
         alternatives.append(f"{seeds} seed{'s' if seeds > 1 else ''}")
