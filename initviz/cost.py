@@ -25,7 +25,7 @@ from .limits import MAX_REQUEST_SECONDS
 
 PRICES = {                       # seconds per unit, from benchmarks/cost.py
     "madd": 2.0e-11,             # multiply-add of a float32 matrix product
-    "qr": 1.0e-9,                # m·n² − n³/3 of a QR factorisation (float64, Q formed)
+    "qr": 1.5e-9,                # m·n² − n³/3 of a QR factorisation (float64, Q formed)
     "draw": 1.2e-8,              # random number drawn
     "pass": 2.0e-9,              # element of a float32 elementwise pass
     "bin_edges": 5.0e-8,         # element binned by np.histogram on given edges
@@ -34,6 +34,8 @@ PRICES = {                       # seconds per unit, from benchmarks/cost.py
 }
 FLOAT64 = 2.0
 """A float64 multiply-add or elementwise pass costs this many float32 ones."""
+STACKED_MADDS = 2.5
+"""A multiply-add of training's stacks of small matrices costs this many of a large product."""
 ROW_PASSES = 20
 """A row of a tidy result frame costs this many elementwise passes."""
 ACTIVATION_PASSES = {            # φ and φ′ of one element, in elementwise passes
@@ -86,9 +88,10 @@ def over_budget(seconds):
 
 def refusal(seconds, alternatives):
     """The InputError for a request of `seconds`, naming the allowed `alternatives`."""
-    advice = ", or ".join(alternatives) if alternatives else "make it smaller"
+    advice = "use " + ", or ".join(alternatives) if alternatives else "make it smaller"
+    shown = f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.1f}"
     return InputError(
-        f"This request needs about {seconds:.0f} s of compute, over the demo's "
+        f"This request needs about {shown} s of compute, over the demo's "
         f"{MAX_REQUEST_SECONDS:g} s per request: {advice}."
     )
 
@@ -201,6 +204,7 @@ def training_work(plan, grid_points):
     work = (epoch.times(plan.epochs) + forward(grid_points).times(len(plan.boundary_epochs)))
     rows = plan.k * (plan.epochs + 1) * 2 + plan.k * plan.epochs * layers
     result = Work(draw=plan.k * params, call=10 * plan.k * layers, **{"pass": ROW_PASSES * rows})
+    work["madd"] *= STACKED_MADDS
     return work.times(_weight(plan.dtype)) + result
 
 
@@ -236,7 +240,7 @@ def check_distributions(specs, shape, flavors):
     fewer = largest(lambda m: not over_budget(distributions_seconds(specs[:m], shape, flavors)),
                     1, len(specs) - 1)
     if fewer:
-        alternatives.append(f"compare at most {fewer} initializers")
+        alternatives.append(f"at most {fewer} initializers")
     if len(flavors) > 1 and not over_budget(distributions_seconds(specs, shape, flavors[:1])):
         alternatives.append("one flavour")
     if len(shape) == 2:

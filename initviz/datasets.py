@@ -60,6 +60,7 @@ class Source:
     summary: str
     noise: float | None   # default noise; None: the dataset has no noise parameter
     sized: bool = True    # False: fixed size, n_samples is ignored
+    max_noise: float = 100.0
 
 
 SOURCES = {
@@ -71,7 +72,8 @@ SOURCES = {
         _generated(skd.make_gaussian_quantiles, noise_kw=None, n_features=2, n_classes=2),
         "binary", "a Gaussian blob inside a Gaussian ring", None),
     "classification": Source(_classification, "binary",
-                             "two Gaussian clusters, `noise` = fraction of flipped labels", 0.01),
+                             "two Gaussian clusters, `noise` = fraction of flipped labels", 0.01,
+                             max_noise=1.0),
     "blobs": Source(_generated(skd.make_blobs, noise_kw="cluster_std", centers=3), "multiclass",
                     "three Gaussian blobs, `noise` = cluster std", 1.0),
     "iris": Source(_loaded(skd.load_iris), "multiclass", "150 flowers, 4 features, 3 species",
@@ -134,7 +136,8 @@ def load_dataset(name, n_samples=500, noise=None, seed=0):
     n_samples : int
         Points to generate (train + validation); ignored by fixed datasets such as iris.
     noise : float or None
-        The generator's noise (see `SOURCES`); None takes the dataset's default.
+        The generator's noise (see `SOURCES`), 0 to the source's `max_noise`; None takes the
+        dataset's default.
     seed : int
         Seed of the generator and of the split.
 
@@ -148,7 +151,7 @@ def load_dataset(name, n_samples=500, noise=None, seed=0):
     if noise is None or source.noise is None:
         noise = source.noise
     else:
-        noise = check_float("noise", noise, 0.0, 100.0)
+        noise = check_float("noise", noise, 0.0, source.max_noise)
     X, y = source.load(n_samples, noise, seed)
     X = np.asarray(X, dtype=float)
     if len(X) > MAX_TRAIN_SAMPLES:

@@ -1,6 +1,7 @@
 """Input validation shared by the whole core: one error type, one message style."""
 
 import math
+import sys
 from numbers import Integral, Real
 
 
@@ -21,14 +22,20 @@ def check_int(name, value, low, high):
 
 
 def check_float(name, value, low=-math.inf, high=math.inf):
-    """Return `value` as a finite float in [low, high] or raise InputError."""
+    """Return `value` as a finite float in [low, high] or raise InputError.
+
+    −0.0 and subnormal numbers (below float64's smallest normal, ~2.2e-308, in magnitude)
+    become 0.0: numpy refuses a scale of −0.0, and a subnormal scale or std overflows what is
+    derived from it (1/σ, σ⁻²) without being distinguishable from zero.
+    """
     if isinstance(value, bool) or not isinstance(value, Real):
         raise InputError(f"{name} must be a number, got {value!r}.")
-    value = float(value)
-    if not math.isfinite(value):
-        raise InputError(f"{name} must be a finite number, got {value!r}.")
+    given = float(value)
+    if not math.isfinite(given):
+        raise InputError(f"{name} must be a finite number, got {given!r}.")
+    value = 0.0 if abs(given) < sys.float_info.min else given
     if not low <= value <= high:
-        raise InputError(f"{name} must be between {low:g} and {high:g}, got {value:g}.")
+        raise InputError(f"{name} must be between {low:g} and {high:g}, got {given:g}.")
     return value
 
 

@@ -126,7 +126,7 @@ def check_cost(net, histogram_layers=0):
     samples = cost.largest(lambda n: _allowed(replace(net, n_samples=n), histogram_layers),
                            2, net.n_samples - 1)
     if samples:
-        alternatives.append(f"use at most {samples:,} samples")
+        alternatives.append(f"at most {samples:,} samples")
     depth = cost.largest(lambda d: _allowed(replace(net, depth=d), min(histogram_layers, d)),
                          1, net.depth - 1)
     if depth:

@@ -1,11 +1,15 @@
 """What training records, and the tidy frames built from it: history, runs, summaries."""
 
+import sys
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 SPLITS = ("train", "val")
+GRAD_NORM_EPOCHS = 200
+"""Epochs (evenly spread, the last included) at which `grad_norms` keeps the norms: its chart
+draws at most 150 points per curve."""
 
 
 class Records:
@@ -16,7 +20,7 @@ class Records:
         self.accuracy = {s: np.full((epochs + 1, k), np.nan) for s in SPLITS}
         self.grad_norm = np.zeros((epochs, k, layers))
         self.diverged = np.full(k, -1)
-        self.grid = np.full((frames, k, outputs, grid_points), np.nan)
+        self.grid = np.full((frames, k, outputs, grid_points), np.nan, dtype=np.float32)
 
     def add_grad_norms(self, epoch, runs, norms):
         """Add one step's weight-gradient norms, (runs, layers), to epoch `epoch` (0-based)."""
@@ -27,8 +31,8 @@ class Records:
 class Boundaries:
     """Predicted probabilities on a grid over 2-D data at a few epochs.
 
-    `proba` has shape (epochs, runs, outputs, len(ys) * len(xs)): P(class 1) for binary data,
-    the softmax for multiclass data; points run row-major over (y, x).
+    `proba` (float32) has shape (epochs, runs, outputs, len(ys) * len(xs)): P(class 1) for
+    binary data, the softmax for multiclass data; points run row-major over (y, x).
     """
 
     xs: np.ndarray
@@ -39,21 +43,39 @@ class Boundaries:
 
 @dataclass(frozen=True)
 class TrainResult:
-    """Everything `train` measured; see DESIGN.md for the columns."""
+    """Everything `train` measured; see DESIGN.md for the columns.
+
+    Kept compact: numbers of the frames in the training's precision (float32 by default) and
+    the smallest integer types that hold them; final weights in that precision too.
+    """
 
     history: pd.DataFrame      # run, initializer, seed, epoch, split, loss, accuracy
     runs: pd.DataFrame         # run, initializer, seed, diverged_epoch
-    grad_norms: pd.DataFrame   # run, initializer, seed, epoch, layer, grad_norm
+    grad_norms: pd.DataFrame   # run, initializer, seed, epoch, layer, grad_norm (thinned)
     boundaries: Boundaries | None
     initial_weights: list      # per run [(W, b), ...]
     weights: list              # per run, after training (zeros for a diverged run)
     dataset: object
     epochs: int
 
+    @property
+    def nbytes(self):
+        """Bytes this result holds: frames (each distinct text once), arrays, weights, data."""
+        frames = (self.history, self.runs, self.grad_norms)
+        texts = {v for f in frames for c in f.columns if f[c].dtype == object for v in f[c]}
+        arrays = [W for run in (*self.initial_weights, *self.weights) for layer in run
+                  for W in layer]
+        if self.boundaries is not None:
+            arrays += [self.boundaries.proba, self.boundaries.xs, self.boundaries.ys]
+        d = self.dataset
+        arrays += [d.X_train, d.y_train, d.X_val, d.y_val]
+        return (sum(int(f.memory_usage(deep=False).sum()) for f in frames)
+                + sum(sys.getsizeof(t) for t in texts) + sum(a.nbytes for a in arrays))
+
     @classmethod
     def build(cls, plan, records, steps, starts, params, boundaries):
         """Assemble the frames; values from a run's diverged epoch on become NaN."""
-        k, epochs = plan.k, plan.epochs
+        k, epochs, dtype = plan.k, plan.epochs, plan.dtype
         diverged = np.where(records.diverged >= 0, records.diverged, epochs + 1)
         runs = pd.DataFrame({
             "run": np.arange(k), "initializer": list(plan.labels), "seed": list(plan.seeds),
@@ -61,32 +83,36 @@ class TrainResult:
                                        dtype="Int64"),
         })
         after = np.arange(epochs + 1)[:, None] >= diverged
+        every = np.arange(epochs + 1, dtype=np.int32)
         history = pd.concat([
-            _tidy(runs, split=s, loss=np.where(after, np.nan, records.loss[s]),
-                  accuracy=np.where(after, np.nan, records.accuracy[s]))
+            _tidy(runs, every, split=s,
+                  loss=np.where(after, np.nan, records.loss[s]).astype(dtype),
+                  accuracy=np.where(after, np.nan, records.accuracy[s]).astype(dtype))
             for s in SPLITS
         ], ignore_index=True)
-        norms = records.grad_norm / steps
+        norms = (records.grad_norm / steps).astype(dtype)
         norms[after[1:]] = np.nan
+        kept = np.unique(np.linspace(1, epochs, GRAD_NORM_EPOCHS).round()).astype(np.int32)
         layers = norms.shape[2]
-        grad_norms = _tidy(runs, first_epoch=1, grad_norm=norms.reshape(epochs, -1),
-                           repeat=layers, layer=np.tile(np.arange(1, layers + 1), k))
-        weights = [[(params[i][r].astype(float), params[i + 1][r, :, 0].astype(float))
+        grad_norms = _tidy(runs, kept, grad_norm=norms[kept - 1].reshape(len(kept), -1),
+                           repeat=layers,
+                           layer=np.tile(np.arange(1, layers + 1, dtype=np.int16), k))
+        weights = [[(params[i][r].copy(), params[i + 1][r, :, 0].copy())
                     for i in range(0, len(params), 2)] for r in range(k)]
         return cls(history, runs, grad_norms, boundaries,
                    [[(np.asarray(W, float), np.asarray(b, float)) for W, b in run]
                     for run in starts], weights, plan.dataset, epochs)
 
 
-def _tidy(runs, first_epoch=0, repeat=1, **columns):
+def _tidy(runs, epochs, repeat=1, **columns):
     """Long frame from (epochs, runs·repeat) arrays and constant or per-column values."""
     arrays = {k: v for k, v in columns.items() if isinstance(v, np.ndarray) and v.ndim == 2}
     n_epochs, width = next(iter(arrays.values())).shape
     frame = {
-        "run": np.tile(np.repeat(runs["run"].to_numpy(), repeat), n_epochs),
+        "run": np.tile(np.repeat(runs["run"].to_numpy(np.int32), repeat), n_epochs),
         "initializer": np.tile(np.repeat(runs["initializer"].to_numpy(), repeat), n_epochs),
         "seed": np.tile(np.repeat(runs["seed"].to_numpy(), repeat), n_epochs),
-        "epoch": np.repeat(np.arange(first_epoch, first_epoch + n_epochs), width),
+        "epoch": np.repeat(epochs, width),
     }
     for name, value in columns.items():
         if name in arrays:

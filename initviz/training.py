@@ -97,7 +97,7 @@ def _check_cost(plan):
     alternatives = []
     epochs = cost.largest(lambda e: _allowed(_with_epochs(plan, e)), 1, plan.epochs - 1)
     if epochs:
-        alternatives.append(f"use at most {epochs:,} epochs")
+        alternatives.append(f"at most {epochs:,} epochs")
     seeds = cost.largest(lambda m: _allowed(_with_runs(plan, n_specs, m)), 1, n_seeds - 1)
     if seeds:
         alternatives.append(f"{seeds} seed{'s' if seeds > 1 else ''}")
@@ -305,8 +305,9 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
     Returns
     -------
     TrainResult
-        With tidy `history`, `runs` and `grad_norms` frames, `boundaries` for 2-D
-        classification, `initial_weights` and final `weights`.
+        With tidy `history`, `runs` and `grad_norms` (at up to `results.GRAD_NORM_EPOCHS`
+        epochs) frames, `boundaries` for 2-D classification, `initial_weights` and final
+        `weights`, and its size in bytes, `nbytes`.
     """
     plan, flavor = _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum,
                          epochs, batch_size, flavor, dtype, threads)

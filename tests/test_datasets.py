@@ -77,8 +77,24 @@ def test_preview_is_two_dimensional_with_every_point(name):
         ({"name": "moons", "n_samples": 2.5}, "whole number"),
         ({"name": "moons", "noise": float("nan")}, "finite"),
         ({"name": "moons", "seed": -1}, "between"),
+        ({"name": "moons", "noise": -1e-9}, "between 0 and 100"),
+        ({"name": "classification", "noise": 1.5}, "between 0 and 1"),
     ],
 )
 def test_bad_requests_raise_input_error(kwargs, message):
     with pytest.raises(iv.InputError, match=message):
         iv.load_dataset(**kwargs)
+
+
+@pytest.mark.parametrize("name", [n for n, source in SOURCES.items() if source.noise is not None])
+@pytest.mark.parametrize("noise", [-0.0, 5e-324, 0.0])
+def test_negative_zero_and_subnormal_noise_are_zero_noise(name, noise):
+    # /training?noise=-0 crashed: numpy refuses a scale of -0.0
+    data = iv.load_dataset(name, n_samples=60, noise=noise)
+    np.testing.assert_array_equal(data.X_train, iv.load_dataset(name, 60, 0.0).X_train)
+
+
+@pytest.mark.parametrize("name", [n for n, source in SOURCES.items() if source.noise is not None])
+def test_the_largest_noise_loads(name):
+    data = iv.load_dataset(name, n_samples=20, noise=SOURCES[name].max_noise)
+    assert np.isfinite(data.X_train).all()

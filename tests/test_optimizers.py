@@ -72,3 +72,10 @@ def test_updates_match_torch_when_installed(name):
 def test_bad_optimizer_settings_raise(name, lr):
     with pytest.raises(InputError):
         make_optimizer(name, [np.zeros(1)], lr)
+
+
+def test_negative_zero_momentum_is_zero_and_a_subnormal_rate_is_refused():
+    sgd = make_optimizer("momentum", [np.zeros(2)], 0.1, momentum=-0.0)
+    assert sgd.momentum == 0.0 and not np.signbit(sgd.momentum)
+    with pytest.raises(InputError, match="between 1e-08 and 100, got 4.94066e-324"):
+        make_optimizer("sgd", [np.zeros(2)], 5e-324)

@@ -280,3 +280,17 @@ def test_bad_histogram_requests(layers, bins, message):
     with pytest.raises(iv.InputError, match=message):
         activation_histograms("he_normal", "relu", depth=5, width=8, layers=layers, bins=bins,
                               n_samples=4)
+
+
+@pytest.mark.parametrize("bias_std", [-0.0, 5e-324])
+def test_negative_zero_and_subnormal_bias_std_mean_no_bias(bias_std):
+    args = dict(specs=["he_normal"], activation="relu", depth=3, width=8, n_samples=4)
+    pd.testing.assert_frame_equal(iv.propagate(**args, bias_std=bias_std), iv.propagate(**args))
+
+
+@pytest.mark.parametrize("spec", ["random_normal(stddev=-0)", "truncated_normal(stddev=-0.0)",
+                                  "random_normal(stddev=1e-320)"])
+def test_negative_zero_or_subnormal_stds_are_zero_weights(spec):
+    assert iv.resolve(spec).label == spec.split("(")[0] + "(stddev=0)"
+    table = iv.propagate([spec], "tanh", depth=2, width=8, n_samples=4)
+    assert (table.act_std == 0).all()

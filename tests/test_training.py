@@ -8,7 +8,7 @@ import initviz as iv
 from initviz import limits
 from initviz.losses import HEADS
 from initviz.mlp import MLP, initial_weights, layer_seed, stack
-from initviz.results import boundary_frame, curves, summarize
+from initviz.results import GRAD_NORM_EPOCHS, boundary_frame, curves, summarize
 from initviz.training import SHUFFLE_TAG
 
 # --- loss and gradients against finite differences ------------------------------------------
@@ -226,6 +226,7 @@ def test_history_grad_norms_and_boundaries_have_their_shapes():
     assert set(result.history.columns) >= {
         "run", "initializer", "seed", "epoch", "split", "loss", "accuracy"}
     assert len(result.grad_norms) == 6 * 20 * 3
+    assert result.history["loss"].dtype == np.float32 and result.nbytes > result.history.size
     norms = result.grad_norms
     assert (norms[norms["initializer"] == "zeros"]["grad_norm"].iloc[:3] == 0).all()
     assert (norms[norms["initializer"] == "he_normal"]["grad_norm"] > 0).all()
@@ -297,3 +298,12 @@ def test_training_does_not_depend_on_the_validation_split(batch_size):
               for data in (same_size, smaller)]
     np.testing.assert_array_equal(*curves)
     assert curves[0][-1] < curves[0][0]         # it did train
+
+
+def test_long_trainings_keep_grad_norms_at_a_few_hundred_epochs_and_tell_their_size():
+    result = iv.train("moons", ["zeros"], [0], hidden=(2,), epochs=1000)
+    epochs = result.grad_norms["epoch"].unique()
+    assert epochs[0] == 1 and epochs[-1] == 1000 and len(epochs) == GRAD_NORM_EPOCHS
+    assert len(result.history) == 2 * 1001
+    small = iv.train("moons", ["zeros"], [0], hidden=(2,), epochs=10)
+    assert result.nbytes > small.nbytes + 2 * 990 * 4
