@@ -224,9 +224,15 @@ def distribution_work(spec, shape, flavor):
 
 
 def distributions_seconds(specs, shape, flavors):
-    """Estimated seconds of `distribution_work` for every spec in every flavour."""
-    return sum(distribution_work(spec, shape, flavor).seconds()
-               for spec in specs for flavor in flavors)
+    """Estimated seconds of `distribution_work` for every spec in every flavour that defines it
+    (the others are refused before any work)."""
+    def seconds(spec, flavor):
+        try:
+            return distribution_work(spec, shape, flavor).seconds()
+        except InputError:
+            return 0.0
+
+    return sum(seconds(spec, flavor) for spec in specs for flavor in flavors)
 
 
 def check_distributions(specs, shape, flavors):

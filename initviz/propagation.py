@@ -101,9 +101,15 @@ def check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std
     for label in labels:
         theory(label, (width, width), net.flavor)   # raises if the flavour lacks it
     if net.floats > MAX_PROPAGATION_MEMORY:
+        def fits(d, w):
+            return d * w * (n_samples + w) <= MAX_PROPAGATION_MEMORY
+
+        nearest = [f"at most {n} {what}" for n, what in (
+            (cost.largest(lambda d: fits(d, width), 1, depth), "layers"),
+            (cost.largest(lambda w: fits(depth, w), 1, width), "units")) if n]
         raise InputError(
             f"{depth} layers × {width} units × {n_samples} samples is more than this demo holds "
-            "in memory at once; use fewer layers, units or samples."
+            f"in memory at once: use {' or '.join(nearest) or 'fewer samples'}."
         )
     return net
 

@@ -107,6 +107,17 @@ def _check_cost(plan):
     raise cost.refusal(_seconds(plan), alternatives)
 
 
+def _check_held(runs, per_run, cap, what, smaller):
+    """Refuse `runs` nets that hold `per_run` numbers each when together they pass `cap`."""
+    if runs * per_run <= cap:
+        return
+    most = cap // per_run
+    fewer = f"use at most {most} runs (initializers × seeds), or fewer {smaller}" if most else (
+        f"use fewer {smaller}")
+    raise InputError(f"{runs} runs of this net hold too many {what} at once for the demo: "
+                     f"{fewer}.")
+
+
 def _check_size(plan):
     """Refuse requests over the hosted-demo caps, before any work is done."""
     n_train = len(plan.dataset.X_train)
@@ -117,11 +128,10 @@ def _check_size(plan):
             "use a larger batch or fewer epochs."
         )
     rows = max(n_train, len(plan.dataset.X_val), GRID_CHUNK)
-    if plan.k * rows * sum(plan.sizes[1:]) > limits.MAX_TRAIN_ACTIVATIONS:
-        raise InputError("Too many activations to hold at once: use fewer runs, samples or units.")
+    _check_held(plan.k, rows * sum(plan.sizes[1:]), limits.MAX_TRAIN_ACTIVATIONS, "activations",
+                "samples or units")
     params = sum((a + 1) * b for a, b in zip(plan.sizes[:-1], plan.sizes[1:], strict=True))
-    if plan.k * params > limits.MAX_TRAIN_PARAMETERS:
-        raise InputError("Too many weights to hold at once: use fewer runs, layers or units.")
+    _check_held(plan.k, params, limits.MAX_TRAIN_PARAMETERS, "weights", "layers or units")
     _check_cost(plan)
 
 

@@ -1,6 +1,5 @@
 """The Distributions page in AppTest: charts, table against theory, flavours, bad inputs."""
 
-import json
 import math
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import pytest
 from rendered import rendered
 from streamlit.testing.v1 import AppTest
 
+from initviz.charts.palette import display_name
 from initviz.histograms import histogram
 from ui.pages import DISTRIBUTIONS
 
@@ -26,11 +26,25 @@ def run(**query):
 
 
 def table(at):
-    return at.dataframe[0].value
+    """The stats table, numbers read back from their text ("—" is NaN), indexed by spec."""
+    shown = at.dataframe[0].value.copy()
+    for column in ("std", "std (theory)", "max |w|", "bound (theory)", "KS p"):
+        shown[column] = shown[column].map(lambda t: math.nan if t == "—" else float(t))
+    return shown
+
+
+def named(*specs):
+    """The short names the table shows for `specs`."""
+    return [display_name(s) for s in specs]
 
 
 def charts(at):
     return at.get("vega_lite_chart")
+
+
+def panels(at):
+    """The histogram panels: every chart but the guides' legend (first) and fan-in (last)."""
+    return charts(at)[1:-1]
 
 
 def chart_rows(chart):
@@ -50,22 +64,21 @@ def assert_std_matches_theory(at, rel=0.02):
 def test_defaults_show_charts_table_and_code():
     at = run()
     assert_clean(at)
-    hist, fan_in = charts(at)
-    assert "facet" in json.loads(hist.proto.spec)
-    assert chart_rows(hist) < 2_000  # binned: 4 panels of a 200,704-weight layer
+    hists = panels(at)
+    assert len(hists) == 4                       # one panel per initializer
+    assert sum(map(chart_rows, hists)) < 2_000   # binned: 4 panels of a 200,704-weight layer
     shown = table(at)
-    assert list(shown["initializer"]) == ["glorot_uniform", "glorot_normal", "he_uniform",
-                                          "he_normal"]
     closed_form = {"glorot_uniform": math.sqrt(2 / (784 + 256)),
                    "glorot_normal": math.sqrt(2 / (784 + 256)),
                    "he_uniform": math.sqrt(2 / 784), "he_normal": math.sqrt(2 / 784)}
-    for _, row in shown.iterrows():
-        assert row["std (theory)"] == pytest.approx(closed_form[row["initializer"]])
-        assert row["std"] == pytest.approx(closed_form[row["initializer"]], rel=0.01)
-        assert row["KS p-value"] > 1e-3
+    assert list(shown["initializer"]) == named(*closed_form)
+    for (_, row), std in zip(shown.iterrows(), closed_form.values(), strict=True):
+        assert row["std (theory)"] == pytest.approx(std, rel=1e-3)   # shown to 4 digits
+        assert row["std"] == pytest.approx(std, rel=0.01)
+        assert row["KS p"] > 1e-3
     assert at.get("download_button")
     tabs = [rendered(t.label) for t in at.tabs]
-    assert [t for t in tabs if t in closed_form] == list(shown["initializer"])
+    assert [t for t in tabs if t in closed_form] == list(closed_form)
     assert [t.label for t in at.tabs[1:5]] == ["Keras", "PyTorch", "JAX", "NumPy"]
     assert "fan_in = 784" in " ".join(m.value for m in at.markdown)
 
@@ -78,13 +91,14 @@ def test_conv_layer_with_several_initializers():
     assert_clean(at)
     shown = table(at).set_index("initializer")
     fan_in = 3 * 3 * 64
-    assert shown.loc["he_normal", "std (theory)"] == pytest.approx(math.sqrt(2 / fan_in))
-    assert shown.loc["lecun_uniform", "std (theory)"] == pytest.approx(math.sqrt(1 / fan_in))
-    assert shown.loc["orthogonal", "std (theory)"] == pytest.approx(1 / math.sqrt(fan_in))
-    assert shown.loc["zeros", "std"] == 0 and math.isnan(shown.loc["zeros", "KS statistic"])
-    assert (shown["weights"] == 3 * 3 * 64 * 128).all()
+    he, lecun, orthogonal, zeros = named("he_normal", "lecun_uniform", "orthogonal", "zeros")
+    assert shown.loc[he, "std (theory)"] == pytest.approx(math.sqrt(2 / fan_in), rel=1e-3)
+    assert shown.loc[lecun, "std (theory)"] == pytest.approx(math.sqrt(1 / fan_in), rel=1e-3)
+    assert shown.loc[orthogonal, "std (theory)"] == pytest.approx(1 / math.sqrt(fan_in),
+                                                                   rel=1e-3)
+    assert shown.loc[zeros, "std"] == 0 and math.isnan(shown.loc[zeros, "KS p"])
     assert_std_matches_theory(at)
-    assert len(charts(at)) == 2
+    assert len(panels(at)) == 5
 
 
 def test_compare_flavours_puts_keras_and_pytorch_side_by_side():
@@ -92,12 +106,14 @@ def test_compare_flavours_puts_keras_and_pytorch_side_by_side():
     assert_clean(at)
     shown = table(at)
     pairs = list(zip(shown["initializer"], shown["flavour"], shown["law"], strict=True))
-    assert pairs == [("he_normal", "keras", "truncated_normal"), ("he_normal", "pytorch", "normal"),
-                     ("lecun_normal", "keras", "truncated_normal")]
+    he, lecun = named("he_normal", "lecun_normal")
+    assert pairs == [(he, "Keras", "truncated_normal"), (he, "PyTorch", "normal"),
+                     (lecun, "Keras", "truncated_normal")]
     warnings = [rendered(w.value) for w in at.warning]
-    assert any("lecun_normal" in w and "not defined" in w for w in warnings)
-    keras = shown.iloc[0]
-    assert keras["high bound (theory)"] == pytest.approx(2 * math.sqrt(2 / 784) / TRUNC)
+    assert any("lecun_normal" in w and "not" in w and "PyTorch" in w for w in warnings)
+    keras, torch = shown.iloc[0], shown.iloc[1]
+    assert keras["bound (theory)"] == pytest.approx(2 * math.sqrt(2 / 784) / TRUNC, rel=1e-3)
+    assert keras["max |w|"] <= keras["bound (theory)"] < torch["max |w|"]
     assert_std_matches_theory(at)
 
 
@@ -116,8 +132,8 @@ def test_bad_spec_warns_and_the_rest_still_works():
     assert_clean(at)
     warnings = " ".join(rendered(w.value) for w in at.warning)
     assert "he_normal has no argument 'scale'" in warnings and "nonsense(" in warnings
-    assert list(table(at)["initializer"]) == ["he_normal"]
-    assert len(charts(at)) == 2
+    assert list(table(at)["initializer"]) == named("he_normal")
+    assert len(panels(at)) == 1
 
 
 def test_shape_over_the_cap_is_an_inline_error():
@@ -133,8 +149,8 @@ def test_preset_sets_the_view_and_explains_it():
     at = AppTest.from_file(PAGE, default_timeout=120).run()
     next(b for b in at.button if b.label == "Too small / too large").click().run()
     assert_clean(at)
-    assert list(table(at)["initializer"]) == ["random_normal(stddev=0.01)",
-                                              "random_normal(stddev=1)", "glorot_normal"]
+    assert list(table(at)["initializer"]) == named("random_normal(stddev=0.01)",
+                                                   "glorot_normal", "he_normal")
     assert any("0.28" in i.value for i in at.info)
     assert_std_matches_theory(at)
 
@@ -143,7 +159,6 @@ def test_bins_reach_the_chart():
     at = run(bins="25", init="glorot_uniform", layer="Conv2D")
     assert_clean(at)
     assert "fan_in = 576" in " ".join(m.value for m in at.markdown)
-    spec = json.loads(charts(at)[0].proto.spec)
-    assert spec["facet"]["field"] == "panel"
+    [panel] = panels(at)
     pdf_points = len(histogram("glorot_uniform", (3, 3, 64, 128)).pdf)
-    assert chart_rows(charts(at)[0]) == 25 + pdf_points + 4  # bins, pdf, ±std and bounds
+    assert chart_rows(panel) == 25 + pdf_points + 4  # bins, pdf, ±std and bounds

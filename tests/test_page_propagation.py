@@ -7,6 +7,7 @@ import pytest
 from rendered import rendered
 from streamlit.testing.v1 import AppTest
 
+from initviz.charts.palette import display_name
 from ui.pages import PROPAGATION
 
 KEY = PROPAGATION.key
@@ -40,10 +41,11 @@ def test_defaults_show_the_cs231n_experiment(default_page):
     assert "Propagation" in at.title[0].value
     # The default view is the CS231n preset, so its note is shown.
     assert any("0.01·N(0,1)" in info.value for info in at.info)
-    std, fractions, hist = charts(at)
-    assert std["facet"]["column"]["field"] == "panel"
+    legend, forward, backward, fractions, *ridges = charts(at)
+    assert "Forward" in json.dumps(forward["title"]) and "Backward" in json.dumps(
+        backward["title"])
     assert "Saturated" in json.dumps(fractions["title"])
-    assert len(hist["vconcat"]) == 3    # one row of layer histograms per initializer
+    assert len(ridges) == 6             # one histogram chart per shown layer
     table = at.dataframe[-1].value
     assert table.initializer.unique().tolist() == [
         "random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"]
@@ -54,8 +56,9 @@ def test_defaults_show_the_cs231n_experiment(default_page):
 def test_defaults_offer_csv_and_criticality(default_page):
     at = default_page
     assert at.get("download_button")
-    critical = at.dataframe[0].value
-    assert critical.set_index("initializer").loc["glorot_normal", "chi1"] < 1.0001
+    critical = at.dataframe[0].value.set_index("initializer")
+    assert float(critical.loc[display_name("glorot_normal"), "χ₁"]) < 1.0001
+    assert critical.loc[display_name("random_normal(stddev=1)"), "χ₁"] == "12.1"  # 3 digits
 
 
 def test_preset_sets_the_widgets_and_explains_itself():
@@ -85,11 +88,20 @@ def test_the_url_holds_the_view():
     assert "'leaky_relu(slope=0.2)'" in snippet and "depth=4" in snippet
 
 
-def test_a_request_over_the_cap_is_an_inline_error():
-    at = run(depth="200", width="1024", samples="2000")
+def test_a_request_over_the_budget_is_an_inline_error_naming_what_fits():
+    at = run(depth="200", width="1024", samples="2000", init=["orthogonal"] * 1 + ["he_normal"])
     assert_clean(at)
-    assert any("more than this demo computes" in rendered(e.value) for e in at.error)
+    [error] = [rendered(e.value) for e in at.error]
+    assert "demo" in error and "at most" in error and "layers" in error
     assert not at.get("vega_lite_chart")
+
+
+def test_a_deep_net_is_measured_on_fewer_samples_with_a_note():
+    at = run(depth="100")              # at the default width: too many samples for the budget
+    assert_clean(at)
+    [note] = [i.value for i in at.info if "measured on" in i.value]
+    assert "500 samples" in note
+    assert at.dataframe[-1].value.layer.max() == 100
 
 
 def test_a_bad_typed_initializer_is_skipped_with_a_warning():

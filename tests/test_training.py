@@ -272,7 +272,7 @@ def test_progress_is_reported_and_an_exception_stops_training():
         ({"dataset": "mnist"}, "dataset"),
         ({"seeds": list(range(10)), "specs": ["zeros", "ones"], "hidden": [64] * 4,
           "epochs": 2000}, "s of compute, over the demo's 3 s"),
-        ({"hidden": [256] * 100}, "Too many weights"),
+        ({"hidden": [256] * 100}, "too many weights"),
         ({"lr": float("nan")}, "finite"),
     ],
 )

@@ -2,7 +2,7 @@
 
 Altair's own ``to_dict`` turns every DataFrame into a list of dicts and validates the whole spec
 against the Vega-Lite schema, both slower than building the chart. Here the data goes to Arrow
-once, which `st.vega_lite_chart` passes through untouched and `st.cache_data` copies quickly;
+once, which `st.vega_lite_chart` passes through untouched and a cache holds compactly;
 tests/test_chart_specs.py validates every chart the pages draw instead.
 """
 
@@ -12,6 +12,8 @@ import threading
 import altair as alt
 import pyarrow as pa
 import streamlit as st
+
+from ui.cache import MB, ByteCache
 
 _ALTAIR_SETTINGS = threading.Lock()   # theme and data transformer are global to all threads
 
@@ -53,9 +55,20 @@ def inline(spec):
     return spec | {"datasets": datasets} if datasets else spec
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def cached_spec(key, _build):
-    """`to_spec(_build())` (a list of specs when it builds a list of charts), built once per
+SPECS = ByteCache(100 * MB)
+
+
+def cached_spec(key, build):
+    """`to_spec(build())` (a list of specs when it builds a list of charts), built once per
     `key`: the chart's name and what it is drawn from, hashable. One cache for every page."""
-    built = _build()
-    return [to_spec(c) for c in built] if isinstance(built, list) else to_spec(built)
+    def compute():
+        built = build()
+        return [to_spec(c) for c in built] if isinstance(built, list) else to_spec(built)
+
+    return SPECS.get(key, compute)
+
+
+def same_view_notice():
+    """Told to a session that waits for the very result another session is computing."""
+    st.toast("Another participant asked for this very view a moment ago; it appears here as "
+             "soon as it is ready.", icon=":material/group:")

@@ -20,6 +20,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 POLL = 0.25
 """Seconds between updates of a waiting session's notice (each lets a rerun interrupt it)."""
+SLOW = 0.5
+"""Estimated seconds from which work shows a progress bar (and can be cancelled by it)."""
 
 
 class Line:

@@ -1,22 +1,25 @@
 """Distributions: sample a layer's weights with several initializers and hold them to theory."""
 
+from contextlib import nullcontext
+
 import numpy as np
 import streamlit as st
 
 import initviz as iv
-from initviz import codegen
+from initviz import codegen, cost
 from initviz import histograms as hg
 from initviz.charts import distributions as charts
 from initviz.charts.palette import display_names
 from initviz.limits import MAX_DIM
+from ui.cache import MB, ByteCache
 from ui.exports import ChartFile
 from ui.pages import DISTRIBUTIONS as STATE
 from ui.pages import FLAVOR_LABELS, LAYER_KINDS
 from ui.scenarios import open_from_url, scenario_menu, show_note
 from ui.sharing import hidden, notebook_snippet, share_link, toolbar
-from ui.specs import cached_spec
+from ui.specs import cached_spec, same_view_notice
 from ui.text import plain
-from ui.turns import my_turn
+from ui.turns import SLOW, my_turn, progress
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 COMPARED = ("keras", "pytorch")
@@ -28,16 +31,16 @@ SIZES = {  # widget -> (label, help)
     "in_ch": ("in channels", None),
     "out_ch": ("out channels", None),
 }
-@st.cache_data(max_entries=256, show_spinner=False)
+MEASUREMENTS = ByteCache(50 * MB)
+
+
 def measure(spec, shape, seed, flavor):
     """One sample per (spec, shape, seed, flavour), reduced to a fine histogram and stats."""
-    with my_turn():
-        return hg.measure(spec, shape, seed, flavor)
+    def compute():
+        with my_turn("Sampling"):
+            return hg.measure(spec, shape, seed, flavor)
 
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def summarize(spec, shape, seed, flavor, bins):
-    return hg.summarize(measure(spec, shape, seed, flavor), bins)
+    return MEASUREMENTS.get((spec, shape, seed, flavor), compute, on_wait=same_view_notice)
 
 
 def layer_inputs():
@@ -57,13 +60,17 @@ def layer_inputs():
 def compute(specs, shape, seed, flavors, bins):
     """Histograms of every (spec, flavour) that exists; warn about the ones that do not."""
     results = []
-    for spec in specs:
-        for flavor in flavors:
+    seconds = or_stop(cost.check_distributions, specs, shape, flavors)
+    pairs = [(spec, flavor) for spec in specs for flavor in flavors]
+    with progress("Sampling… weight matrix") if seconds > SLOW else nullcontext(None) as report:
+        for done, (spec, flavor) in enumerate(pairs, 1):
             try:
-                results.append(summarize(spec, shape, seed, flavor, bins))
+                results.append(hg.summarize(measure(spec, shape, seed, flavor), bins))
             except iv.InputError as error:
                 st.warning(plain(f"{spec} ({FLAVOR_LABELS[flavor]}): {error}"),
                            icon=":material/warning:")
+            if report:
+                report(done, len(pairs))
     return hg.combine(results)
 
 

@@ -9,15 +9,16 @@ from initviz.activations import ACTIVATIONS, get_activation
 from initviz.charts import propagation as charts
 from initviz.charts.palette import display_name
 from initviz.limits import MAX_DEPTH, MAX_HISTOGRAM_LAYERS, MAX_WIDTH
-from initviz.propagation import default_layers, propagation_report
+from initviz.propagation import default_layers, fit_samples, propagation_report
+from ui.cache import MB, ByteCache
 from ui.exports import ChartFile
 from ui.pages import PROPAGATION as STATE
 from ui.pages import SAMPLE_CHOICES
 from ui.scenarios import open_from_url, scenario_menu, show_note
 from ui.sharing import notebook_snippet, share_link, toolbar
-from ui.specs import cached_spec
+from ui.specs import cached_spec, same_view_notice
 from ui.text import plain
-from ui.turns import my_turn
+from ui.turns import my_turn, progress
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 FRACTION_COLUMNS = {"relu": "dead_frac", "tanh": "saturated_frac", "sigmoid": "saturated_frac"}
@@ -27,15 +28,21 @@ def _reset_layers():
     st.session_state[STATE.key("layers")] = default_layers(st.session_state[STATE.key("depth")])
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+REPORTS = ByteCache(120 * MB)
+
+
 def _report(specs, activation, depth, width, layers, n_samples, seed, flavor, bias_std):
-    """(table, histograms, seconds it took)."""
-    with my_turn():
-        started = time.perf_counter()
-        table, hist = propagation_report(list(specs), activation, depth, width, list(layers),
-                                         n_samples=n_samples, seed=seed, flavor=flavor,
-                                         bias_std=bias_std)
-        return table, hist, time.perf_counter() - started
+    """(table, histograms, seconds it took), computed once for every session."""
+    def compute():
+        with my_turn("This propagation"), progress("Propagating… layers") as report:
+            started = time.perf_counter()
+            table, hist = propagation_report(
+                list(specs), activation, depth, width, list(layers), n_samples=n_samples,
+                seed=seed, flavor=flavor, bias_std=bias_std, on_progress=report)
+            return table, hist, time.perf_counter() - started
+
+    return REPORTS.get((specs, activation, depth, width, layers, n_samples, seed, flavor,
+                        bias_std), compute, on_wait=same_view_notice)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -145,9 +152,17 @@ layers = st.multiselect(
     "Layers to show", list(range(1, depth + 1)), default=default_layers(depth),
     max_selections=MAX_HISTOGRAM_LAYERS, key=STATE.key("layers"), bind="query-params",
 )
-config = (tuple(specs), activation, depth, width, tuple(sorted(layers)) or (depth,), n_samples,
-          seed, flavor, bias_std)
+shown_layers = tuple(sorted(layers)) or (depth,)
+allowed = or_stop(fit_samples, list(specs), activation, depth, width, n_samples,
+                  list(shown_layers), seed, flavor, bias_std)
+config = (tuple(specs), activation, depth, width, shown_layers, allowed or n_samples, seed, flavor,
+          bias_std)
 with scale_area:
+    if allowed is not None and allowed < n_samples:
+        st.info(f"This net is too large for the demo on {n_samples:,} samples, so it is "
+                f"measured on {allowed:,}: the stds are a little noisier, the picture the same.",
+                icon=":material/tune:")
+        n_samples = allowed
     started = time.perf_counter()
     table, hist, seconds = or_stop(_report, *config)
     fresh = time.perf_counter() - started >= seconds

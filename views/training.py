@@ -10,25 +10,34 @@ from initviz.datasets import SOURCES, preview_frame
 from initviz.limits import MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH, MAX_TRAIN_SAMPLES
 from initviz.optimizers import OPTIMIZERS
 from initviz.results import boundary_frame, curves, divergences, summarize
+from ui.cache import MB, ByteCache
 from ui.exports import ChartFile
 from ui.pages import BANDS, BATCHES, OPTIMIZER_LABELS
 from ui.pages import TRAINING as STATE
 from ui.scenarios import open_from_url, scenario_menu, show_note
 from ui.sharing import notebook_snippet, share_link, toolbar
-from ui.specs import cached_spec
+from ui.specs import cached_spec, same_view_notice
 from ui.turns import my_turn, progress
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 KEY = STATE.key
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+TRAININGS = ByteCache(400 * MB)
+
+
 def _train(data, n_samples, noise, specs, seeds, hidden_layers, activation, optimizer, lr,
            epochs, batch_size, flavor):
-    dataset = iv.load_dataset(data, n_samples, noise)
-    with my_turn("Training"), progress("Training every run at once… epoch") as report:
-        return iv.train(dataset, list(specs), list(seeds), hidden_layers, activation, optimizer,
-                        lr, epochs, batch_size, flavor, on_progress=report)
+    """The TrainResult of a configuration, trained once for every session."""
+    def compute():
+        dataset = iv.load_dataset(data, n_samples, noise)
+        with my_turn("Training"), progress("Training every run at once… epoch") as report:
+            return iv.train(dataset, list(specs), list(seeds), hidden_layers, activation,
+                            optimizer, lr, epochs, batch_size, flavor, on_progress=report)
+
+    return TRAININGS.get((data, n_samples, noise, specs, seeds, hidden_layers, activation,
+                          optimizer, lr, epochs, batch_size, flavor), compute,
+                         on_wait=same_view_notice)
 
 
 def _mean_std(mean, std, digits=3):
