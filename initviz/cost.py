@@ -16,7 +16,7 @@ from collections import Counter
 
 import numpy as np
 
-from . import meanfield
+from . import meanfield, residual
 from .activations import get_activation
 from .errors import InputError
 from .fans import check_shape
@@ -31,6 +31,7 @@ PRICES = {                       # seconds per unit, from benchmarks/cost.py
     "bin_edges": 5.0e-8,         # element binned by np.histogram on given edges
     "bin_range": 5.0e-9,         # element binned by np.histogram on equal bins of a range
     "call": 1.0e-6,              # numpy call, or a step of Python bookkeeping
+    "svd": 4.0e-10,              # n³ of the singular values of an n × n matrix (float64)
 }
 FLOAT64 = 2.0
 """A float64 multiply-add or elementwise pass costs this many float32 ones."""
@@ -115,13 +116,17 @@ FLOAT32_RANGE with a margin of 1000 for the sampling noise around the prediction
 
 
 @functools.lru_cache(maxsize=256)
-def float32_layers(spec, activation, depth, width, flavor, bias_std):
+def float32_layers(spec, activation, depth, width, flavor, bias_std, scaling=None):
     """(forward, backward) layers the float32 pass is predicted to get through: ``(depth,
-    depth)`` when it succeeds, else where the mean-field prediction leaves `FLOAT32_SAFE`
-    (the net is then computed again in float64). Nonzero-mean weights have no prediction: a
-    net of them is assumed to fall back at once."""
+    depth)`` when it succeeds, else where the mean-field prediction (of a residual net with
+    branch `scaling`, if not None) leaves `FLOAT32_SAFE` (the net is then computed again in
+    float64). Nonzero-mean weights have no prediction: a net of them is assumed to fall back
+    at once."""
     sigma_w2 = meanfield.weight_variance(spec, width, flavor)
-    predicted = meanfield.predict(activation, depth, sigma_w2, bias_std**2)
+    if scaling is None:
+        predicted = meanfield.predict(activation, depth, sigma_w2, bias_std**2)
+    else:
+        predicted = residual.predict(activation, depth, sigma_w2, bias_std**2, scaling)
     low, high = FLOAT32_SAFE
     ok = {name: (values >= low) & (values <= high) for name, values in predicted.items()}
     forward = ok["preact_std"] & ok["act_std"]
@@ -154,7 +159,8 @@ def propagation_work(net, histogram_layers=0, threads=1):
     for spec in net.specs:
         law = theory(spec, (width, width), net.flavor)
         total.update(sampling(law, (width, width)).times(depth))
-        forward, backward = float32_layers(spec, act, depth, width, net.flavor, net.bias_std)
+        forward, backward = float32_layers(spec, act, depth, width, net.flavor, net.bias_std,
+                                           net.residual)
         complete = forward == depth and backward == depth
         total.update(_net(act, width, n, forward, backward, np.float32,
                           histogram_layers if complete else 0))
@@ -167,6 +173,30 @@ def propagation_work(net, histogram_layers=0, threads=1):
 def propagation_seconds(net, histogram_layers=0, threads=1):
     """Estimated seconds of `propagation_work`."""
     return propagation_work(net, histogram_layers, threads).seconds()
+
+
+# Jacobian spectra --------------------------------------------------------------------------
+
+def jacobian_work(request, threads=1):
+    """The work of `initviz.jacobian.jacobian_report` for the validated `request`, its nets
+    shared by `threads` threads: the work of the thread that does the most."""
+    act, depth, width, n = request.activation, request.depth, request.width, request.n_inputs
+    square = n * width * width
+    layer = Work(call=25, madd=FLOAT64 * (square * width + n * width * width), **{
+        "pass": FLOAT64 * (4 * square + n * width * (4 + ACTIVATION_PASSES[act.name]))})
+    net = layer.times(depth) + Work(svd=n * width**3 * len(request.depths),
+                                    call=10 * n * len(request.depths))
+    total = Work(**{"pass": ROW_PASSES * n * width * len(request.specs)})
+    for spec in request.specs:
+        law = theory(spec, (width, width), request.flavor)
+        total.update(sampling(law, (width, width)).times(depth) + net)
+    nets = len(request.specs)
+    return total.times(math.ceil(nets / threads) / nets)
+
+
+def jacobian_seconds(request, threads=1):
+    """Estimated seconds of `jacobian_work`."""
+    return jacobian_work(request, threads).seconds()
 
 
 # Training ----------------------------------------------------------------------------------

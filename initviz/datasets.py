@@ -1,9 +1,10 @@
-"""Toy datasets from scikit-learn, standardized and split the same way for every run.
+"""Toy datasets from scikit-learn, or a user's DataFrame, standardized and split the same way.
 
 Features are standardized with the training split's mean and std (and so is a regression
 target), classification splits are stratified, and everything is seeded.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,9 +13,11 @@ from sklearn import datasets as skd
 from sklearn.model_selection import train_test_split
 
 from .errors import InputError, check_choice, check_float, check_int
-from .limits import MAX_SEED, MAX_TRAIN_SAMPLES
+from .limits import MAX_CLASSES, MAX_FEATURES, MAX_SEED, MAX_TRAIN_SAMPLES
 
 VAL_FRACTION = 0.3
+MIN_SAMPLES = 20
+TASKS = ("binary", "multiclass", "regression")
 
 
 def _xor(n_samples, noise, random_state):
@@ -109,6 +112,8 @@ class Dataset:
     X_val: np.ndarray
     y_val: np.ndarray
     n_classes: int   # 0 for regression
+    classes: tuple = ()
+    """Class names of a DataFrame's target, in the order of the class indices."""
 
     @property
     def n_features(self):
@@ -126,27 +131,36 @@ class Dataset:
         return np.asarray(y, dtype=float).reshape(-1, 1)
 
 
-def load_dataset(name, n_samples=500, noise=None, seed=0):
-    """Load a toy dataset, split 70/30 (stratified for classification), standardized.
+def load_dataset(name, n_samples=500, noise=None, seed=0, *, target=None, task=None):
+    """Load a toy dataset or a DataFrame, split 70/30 (stratified for classification),
+    standardized.
 
     Parameters
     ----------
-    name : str
-        One of `DATASETS`, e.g. ``"moons"``, ``"digits"`` or ``"diabetes"``.
+    name : str or pandas.DataFrame
+        One of `DATASETS`, e.g. ``"moons"``, ``"digits"`` or ``"diabetes"``; or a DataFrame
+        of numeric feature columns and a `target` column (see `frame_dataset`).
     n_samples : int
-        Points to generate (train + validation); ignored by fixed datasets such as iris.
+        Points to generate (train + validation); ignored by fixed datasets such as iris and
+        by a DataFrame.
     noise : float or None
         The generator's noise (see `SOURCES`), 0 to the source's `max_noise`; None takes the
-        dataset's default.
+        dataset's default. Ignored by a DataFrame.
     seed : int
         Seed of the generator and of the split.
+    target : str, optional
+        A DataFrame's column to predict.
+    task : str, optional
+        A DataFrame's task, one of `TASKS`; detected when None.
 
     Returns
     -------
     Dataset
     """
+    if isinstance(name, pd.DataFrame):
+        return frame_dataset(name, target, seed=seed, task=task)
     source = SOURCES[check_choice("dataset", name, DATASETS)]
-    n_samples = check_int("Number of samples", n_samples, 20, MAX_TRAIN_SAMPLES)
+    n_samples = check_int("Number of samples", n_samples, MIN_SAMPLES, MAX_TRAIN_SAMPLES)
     seed = check_int("seed", seed, 0, MAX_SEED)
     if noise is None or source.noise is None:
         noise = source.noise
@@ -156,18 +170,123 @@ def load_dataset(name, n_samples=500, noise=None, seed=0):
     X = np.asarray(X, dtype=float)
     if len(X) > MAX_TRAIN_SAMPLES:
         raise InputError(f"{name} has more than {MAX_TRAIN_SAMPLES:,} samples.")
-    classify = source.task != "regression"
+    return _split(name, source.task, X, y, seed)
+
+
+def frame_dataset(frame, target, seed=0, task=None, name="your data"):
+    """A DataFrame as a Dataset: every column but `target` is a numeric feature.
+
+    The task is detected unless given: a target of text, booleans or at most `MAX_CLASSES`
+    distinct whole numbers holds classes (indexed in sorted order), any other numbers are a
+    regression target. Every refusal is an InputError that names the problem and the limit.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        `MIN_SAMPLES` to `MAX_TRAIN_SAMPLES` rows, at most `MAX_FEATURES` features, no missing
+        or infinite values.
+    target : str
+        The column to predict.
+    seed : int
+        Seed of the split.
+    task : str, optional
+        One of `TASKS`, to override the detected one.
+    name : str
+        The dataset's name.
+
+    Returns
+    -------
+    Dataset
+    """
+    seed = check_int("seed", seed, 0, MAX_SEED)
+    columns = [str(c) for c in frame.columns]
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise InputError(f"Column names must be unique; {_listed(twice)} appear more than once.")
+    if target not in frame.columns:
+        raise InputError(f"There is no column {target!r} to predict; the columns are "
+                         f"{_listed(columns)}.")
+    if not MIN_SAMPLES <= len(frame) <= MAX_TRAIN_SAMPLES:
+        raise InputError(f"The data has {len(frame):,} rows; use {MIN_SAMPLES} to "
+                         f"{MAX_TRAIN_SAMPLES:,}.")
+    features = frame.drop(columns=[target])
+    if not 1 <= features.shape[1] <= MAX_FEATURES:
+        raise InputError(f"The data has {features.shape[1]:,} feature columns besides the "
+                         f"target; use 1 to {MAX_FEATURES}.")
+    text = [str(c) for c, kind in features.dtypes.items()
+            if not pd.api.types.is_numeric_dtype(kind)]
+    if text:
+        raise InputError(f"Features must be numbers; {_listed(text)} hold other values. "
+                         "Remove those columns or encode them as numbers.")
+    X = features.to_numpy(dtype=float)
+    bad = [str(c) for c, ok in zip(features.columns, np.isfinite(X).all(axis=0), strict=True)
+           if not ok]
+    if bad:
+        raise InputError(f"Values are missing (or infinite) in {_listed(bad)}; fill or drop "
+                         "those rows.")
+    y, task, classes = _target(frame[target], task)
+    return _split(name, task, X, y, seed, classes)
+
+
+def _listed(names, most=5):
+    shown = ", ".join(repr(n) for n in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _target(column, task):
+    """(y, task, class names) of a target column: class indices, or floats for regression."""
+    name = column.name
+    if column.isna().any():
+        raise InputError(f"The target {name!r} has {int(column.isna().sum())} missing values; "
+                         "fill or drop those rows.")
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    values = column.to_numpy(dtype=float) if numeric else column.astype(str).to_numpy()
+    if numeric and not np.isfinite(values).all():
+        raise InputError(f"The target {name!r} has infinite values.")
+    distinct = np.unique(values)
+    if len(distinct) < 2:
+        raise InputError(f"The target {name!r} has a single value ({distinct[0]}): there is "
+                         "nothing to learn. Pick another column.")
+    if task is None:
+        classes = not numeric or (bool(np.all(distinct == np.round(distinct)))
+                                  and len(distinct) <= MAX_CLASSES)
+        task = ("binary" if len(distinct) == 2 else "multiclass") if classes else "regression"
+    check_choice("task", task, TASKS)
+    if task == "regression":
+        if not numeric:
+            raise InputError(f"A regression target must be numbers; {name!r} holds text.")
+        return values, task, ()
+    if len(distinct) > MAX_CLASSES:
+        raise InputError(f"The target {name!r} has {len(distinct):,} classes; at most "
+                         f"{MAX_CLASSES}.")
+    if task == "binary" and len(distinct) != 2:
+        raise InputError(f"A binary target has 2 classes; {name!r} has {len(distinct)}.")
+    y = np.searchsorted(distinct, values)
+    labels = tuple(f"{c:g}" if numeric else c for c in distinct)
+    counts = np.bincount(y)
+    if counts.min() < 2:
+        raise InputError(f"Class {labels[counts.argmin()]!r} of {name!r} has 1 row; every class "
+                         "needs at least 2 for the stratified train/validation split.")
+    n_val = math.ceil(VAL_FRACTION * len(y))
+    if min(n_val, len(y) - n_val) < len(distinct):
+        raise InputError(f"{len(y)} rows are too few for {len(distinct)} classes: each split "
+                         "needs a row of every class.")
+    return y, task, labels
+
+
+def _split(name, task, X, y, seed, classes=()):
+    """The Dataset: a seeded 70/30 split (stratified for classes), standardized on train."""
+    classify = task != "regression"
     X_tr, X_va, y_tr, y_va = train_test_split(
         X, y, test_size=VAL_FRACTION, random_state=seed, stratify=y if classify else None
     )
     mean, std = X_tr.mean(axis=0), _safe_std(X_tr)
     X_tr, X_va = (X_tr - mean) / std, (X_va - mean) / std
     if classify:
-        return Dataset(name, source.task, X_tr, y_tr.astype(int), X_va, y_va.astype(int),
-                       int(np.max(y)) + 1)
+        return Dataset(name, task, X_tr, y_tr.astype(int), X_va, y_va.astype(int),
+                       int(np.max(y)) + 1, classes)
     y_mean, y_std = y_tr.mean(), _safe_std(y_tr)
-    return Dataset(name, source.task, X_tr, (y_tr - y_mean) / y_std, X_va, (y_va - y_mean) / y_std,
-                   0)
+    return Dataset(name, task, X_tr, (y_tr - y_mean) / y_std, X_va, (y_va - y_mean) / y_std, 0)
 
 
 def _safe_std(a):
@@ -188,7 +307,9 @@ def preview_frame(dataset):
     """
     X = np.vstack([dataset.X_train, dataset.X_val])
     note = "the two features"
-    if dataset.n_features != 2:
+    if dataset.n_features == 1:
+        X, note = np.column_stack([X[:, 0], np.zeros(len(X))]), "the one feature (y: none)"
+    elif dataset.n_features != 2:
         X = X @ np.linalg.svd(dataset.X_train, full_matrices=False)[2][:2].T
         note = f"top two principal components of {dataset.n_features} features"
     frame = pd.DataFrame({

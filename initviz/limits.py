@@ -21,6 +21,11 @@ MAX_PROPAGATION_SAMPLES = 2_000
 MAX_PROPAGATION_MEMORY = 40_000_000  # depth * width * (samples + width): floats one net keeps
 MAX_HISTOGRAM_LAYERS = 12
 
+# Jacobian spectra
+MAX_JACOBIAN_INPUTS = 16
+MAX_JACOBIAN_DEPTHS = 12           # depths at which a spectrum is summarized
+MAX_JACOBIAN_MEMORY = 4_000_000    # inputs * width * width: floats of one net's Jacobians
+
 # Training
 MAX_TRAIN_SAMPLES = 5_000
 MAX_HIDDEN_LAYERS = 100
@@ -30,3 +35,8 @@ MAX_EPOCHS = 2_000
 MAX_TRAIN_STEPS = 100_000          # optimizer steps: epochs * minibatches per epoch
 MAX_TRAIN_ACTIVATIONS = 12_000_000  # runs * rows in one pass * (sum of layer widths)
 MAX_TRAIN_PARAMETERS = 5_000_000    # runs * weights and biases of one net
+
+# Your own data (rows: MAX_TRAIN_SAMPLES)
+MAX_UPLOAD_BYTES = 1024 * 1024     # as .streamlit/config.toml's maxUploadSize = 1 (MB)
+MAX_FEATURES = 100                 # feature columns of a user's data
+MAX_CLASSES = 20                   # classes of a user's target

@@ -21,6 +21,7 @@ inputs, units become correlated and the recursion says nothing. Their prediction
 is covered exactly: σ_w² = 0, so q = σ_b² in every layer.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -30,23 +31,57 @@ from numpy.polynomial.legendre import leggauss
 from .activations import get_activation
 from .initializers import theory
 
-_T, _W = leggauss(64)       # nodes and weights on [-1, 1], used on each of four panels
+_NODES = 64                 # Gauss–Legendre nodes per panel
 _LINEAR_BEYOND = 12.0       # |x| beyond which every activation is linear or constant
-_Z_MAX = 12.0               # the Gaussian mass beyond 12 standard deviations is ~1e-33
+Z_MAX = 12.0               # the Gaussian mass beyond 12 standard deviations is ~1e-33
+Q_MIN, Q_MAX = 1e-200, 1e12
+"""Variances searched for a fixed point: below Q_MIN it is 0, above Q_MAX the variance diverges."""
+_MAX_STEPS = 100            # Newton or bisection steps in log q
+
+
+@functools.cache
+def _legendre(n):
+    return leggauss(n)
+
+
+def knots(centre, scale):
+    """The z where ``centre + scale·z`` is −12, 0 or 12, where activations change form: (..., 3)."""
+    levels = np.array([-_LINEAR_BEYOND, 0.0, _LINEAR_BEYOND])
+    return (levels - np.asarray(centre)[..., None]) / np.maximum(scale, 1e-300)[..., None]
+
+
+def gauss_nodes(cuts, n=_NODES, z_max=Z_MAX):
+    """Nodes z and weights of E[h(z)], z ~ N(0, 1), piecewise Gauss–Legendre between `cuts`.
+
+    `cuts` (..., k) are breakpoints in z, clipped to ±`z_max`; returns two arrays
+    (..., (k + 1)·n).
+    """
+    t, w = _legendre(n)
+    inner = np.sort(np.clip(cuts, -z_max, z_max), axis=-1)
+    ends = np.full((*inner.shape[:-1], 1), z_max)
+    edges = np.concatenate([-ends, inner, ends], axis=-1)
+    mid, half = (edges[..., 1:] + edges[..., :-1]) / 2, (edges[..., 1:] - edges[..., :-1]) / 2
+    z = mid[..., None] + half[..., None] * t
+    weights = np.exp(-z * z / 2) / math.sqrt(2 * math.pi) * half[..., None] * w
+    return z.reshape(*z.shape[:-2], -1), weights.reshape(*z.shape[:-2], -1)
 
 
 def gaussian_mean(f, q):
     """E[f(√q z)] for z ~ N(0, 1), by quadrature; `q` may be an array of variances."""
     q = np.asarray(q, dtype=float)
     with np.errstate(all="ignore"):
-        a = np.minimum(_LINEAR_BEYOND / np.sqrt(q), _Z_MAX)[..., None]
-        zero = np.zeros_like(a)
-        cuts = np.concatenate([zero - _Z_MAX, -a, zero, a, zero + _Z_MAX], axis=-1)
-        mid, half = (cuts[..., 1:] + cuts[..., :-1]) / 2, (cuts[..., 1:] - cuts[..., :-1]) / 2
-        z = mid[..., None] + half[..., None] * _T
-        density = np.exp(-z * z / 2) / math.sqrt(2 * math.pi)
-        values = f(np.sqrt(q)[..., None, None] * z) * density
-        return (values * half[..., None] * _W).sum(axis=(-1, -2))
+        root = np.sqrt(q)
+        z, weights = gauss_nodes(knots(np.zeros_like(q), root))
+        return (f(root[..., None] * z) * weights).sum(axis=-1)
+
+
+def limit(q):
+    """`q` clipped to [Q_MIN, Q_MAX]: slopes at q* = 0 or ∞ are their limits q → 0⁺ or ∞.
+
+    A net in the ordered phase approaches q* = 0 without reaching it (where ReLU's slope would be
+    the ill-defined φ′(0)), and one whose variance diverges is described by its large-q slopes.
+    """
+    return np.clip(q, Q_MIN, Q_MAX)
 
 
 def weight_variance(spec, width, flavor="keras"):
@@ -66,20 +101,74 @@ def chi1(activation, sigma_w2, q):
     """χ₁ = σ_w² · E[φ′(√q z)²]: the factor by which a gradient's mean square grows per layer."""
     dphi = get_activation(activation).derivative
     with np.errstate(all="ignore"):
-        return sigma_w2 * gaussian_mean(lambda x: dphi(x) ** 2, q)
+        return sigma_w2 * gaussian_mean(lambda x: dphi(x) ** 2, limit(q))
 
 
-def fixed_point(activation, sigma_w2, sigma_b2=0.0, q0=1.0, tol=1e-12, max_iter=1_000):
-    """The fixed point q* reached by iterating the variance map from `q0` (inf if it diverges)."""
-    q = q0
-    for _ in range(max_iter):
-        new = float(next_variance(activation, q, sigma_w2, sigma_b2))
-        if not math.isfinite(new):
-            return math.inf
-        if abs(new - q) <= tol * max(1.0, q):
-            return new
-        q = new
-    return q
+def _variance_and_slope(act, q, sigma_w2, sigma_b2):
+    """q^{l+1} and ∂q^{l+1}/∂q^l at q^l = `q`, from one set of quadrature nodes."""
+    q = limit(q)
+
+    def both(x):
+        phi = act.forward(x)
+        return np.stack([phi * phi, phi * act.derivative(x) * x])
+
+    with np.errstate(all="ignore"):
+        square, cross = gaussian_mean(both, q)
+        return sigma_w2 * square + sigma_b2, sigma_w2 * cross / q
+
+
+def variance_slope(activation, sigma_w2, q):
+    """∂q^{l+1}/∂q^l = χ₁ + σ_w² · E[φ φ″] (Schoenholz et al. 2017, eq. 6), at variance `q`.
+
+    Computed without φ″, as σ_w² · E[φ(x) φ′(x) x] / q with x = √q z (Gaussian integration by
+    parts), so that ReLU's kink needs no special case.
+    """
+    return _variance_and_slope(get_activation(activation), q, sigma_w2, 0.0)[1]
+
+
+def fixed_point(activation, sigma_w2, sigma_b2=0.0, q0=1.0):
+    """The fixed point q* that iterating the variance map from `q0` approaches.
+
+    The map is increasing in q, so its iteration moves monotonically towards the nearest fixed
+    point on the side where q^{l+1} − q^l points. That point is bracketed between `q0` and Q_MIN
+    or Q_MAX and found by Newton's method in log q, falling back to bisection whenever a step
+    would leave the bracket. Broadcasts over arrays of `sigma_w2`, `sigma_b2` and `q0`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        q*: 0 where the signal dies out, inf where its variance grows past Q_MAX, NaN for NaN
+        input.
+    """
+    act = get_activation(activation)
+    sigma_w2, sigma_b2, q0 = np.broadcast_arrays(*(np.asarray(v, dtype=float)
+                                                   for v in (sigma_w2, sigma_b2, q0)))
+
+    def gap(log_q):    # q^{l+1} − q^l and its derivative in log q
+        q = np.exp(log_q)
+        new, slope = _variance_and_slope(act, q, sigma_w2, sigma_b2)
+        return new - q, q * (slope - 1)
+
+    start = gap(np.log(q0))
+    up = start[0] > 0
+    low, high = np.log(q0), np.where(up, math.log(Q_MAX), math.log(Q_MIN))
+    far = gap(high)[0] / np.exp(high)
+    crossed = np.where(up, far < -1e-12, far > 1e-12)   # clearly, not by rounding (σ_w² = 1, tanh)
+    s, (g, dg) = low, start
+    with np.errstate(all="ignore"):
+        for _ in range(_MAX_STEPS):
+            newton = s - g / dg
+            inside = ((newton - low) * (newton - high) <= 0) | (np.abs(newton - s) < 1e-13)
+            step = np.where(inside, newton, (low + high) / 2) - s
+            s = s + step
+            g, dg = gap(s)
+            same = (g > 0) == up
+            low, high = np.where(same, s, low), np.where(same, high, s)
+            if np.all(~crossed | (np.abs(step) < 1e-10)):   # the next step: ~1e-20
+                break
+    q = np.where(crossed, np.exp(s), np.where(up, math.inf, 0.0))
+    q = np.where(np.abs(start[0]) <= 1e-12 * q0, q0, q)   # q0 is itself fixed (ReLU at σ_w² = 2)
+    return np.where(np.isnan(start[0]), math.nan, q)[()]
 
 
 def predict(activation, depth, sigma_w2, sigma_b2=0.0):

@@ -24,7 +24,6 @@ a chunk. A request whose estimated cost (`initviz.cost`) is over the demo's budg
 before any work.
 """
 
-import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -34,7 +33,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from . import cost, meanfield
+from . import cost, meanfield, residual
 from .activations import Activation, get_activation
 from .errors import InputError, check_float, check_int
 from .initializers import check_flavor, resolve, sample, theory
@@ -47,6 +46,8 @@ from .limits import (
     MAX_SPECS,
     MAX_WIDTH,
 )
+from .residual import Branch, check_residual
+from .rounds import Rounds
 
 COLUMNS = [
     "initializer", "layer", "preact_std", "act_mean", "act_std", "grad_std",
@@ -56,8 +57,6 @@ FLOAT32_RANGE = (1e-30, 1e30)
 """Stds that float32 (normal from 1.2e-38 to 3.4e38) measures as well as float64."""
 HISTOGRAM_COLUMNS = ["initializer", "layer", "bin_start", "bin_end", "fraction"]
 BOUNDED_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
-ROUNDS = 40
-"""About how many chunks (rounds of `on_progress`) a computation is split into."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,8 @@ class Net:
     seed: int
     flavor: str
     bias_std: float
+    residual: str | None = None
+    """The branch scaling of a residual net (`initviz.residual`), None for a plain stack."""
 
     @property
     def floats(self):
@@ -79,7 +80,8 @@ class Net:
         return self.depth * self.width * (self.n_samples + self.width)
 
 
-def check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std):
+def check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std,
+              residual=None):
     """Validate a request and enforce the size and memory caps; return a Net or raise
     InputError. The cost is checked by `check_cost`."""
     if isinstance(specs, str):
@@ -96,7 +98,7 @@ def check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std
     net = Net(
         tuple(labels), get_activation(activation), depth, width, n_samples,
         check_int("seed", seed, 0, MAX_SEED - MAX_DEPTH), check_flavor(flavor),
-        check_float("bias std", bias_std, 0.0, 10.0),
+        check_float("bias std", bias_std, 0.0, 10.0), check_residual(residual),
     )
     for label in labels:
         theory(label, (width, width), net.flavor)   # raises if the flavour lacks it
@@ -224,6 +226,46 @@ def _measure(net, spec, weights, x, grad, biases, layers, dtype):
     return rows, kept
 
 
+def _measure_residual(net, spec, weights, x, grad, biases, layers, dtype):
+    """`_measure` for a residual net (`initviz.residual`): per block, the std of the branch's
+    output α·F added to the stream as ``preact_std``, the stream x_l's mean and std, the
+    saturated and dead shares of the branch's activation φ(x_{l−1}), and the std of ∂L/∂x_l
+    as ``grad_std``; `layers` keeps the stream."""
+    act, branch = net.activation, Branch(net.residual, net.depth)
+    x, grad, biases = (v.astype(dtype, copy=False) for v in (x, grad, biases))
+    checked = dtype == np.float32
+    rows, slopes, kept, cast = [], [], [], []
+    h = x
+    for layer in range(net.depth):
+        if layer == len(weights):
+            weights.append(_layer_weights(net, spec, layer))
+        cast.append((branch.weight * weights[layer]).astype(dtype, copy=False))
+        a = act.forward(h)
+        z = a @ cast[layer]
+        if net.bias_std:
+            z += branch.bias * biases[layer]
+        added = branch.alpha * z
+        slopes.append(_slope(act, h, a))
+        h = h + added
+        row = {"preact_std": _std(added), "act_mean": float(np.mean(h)), "act_std": _std(h),
+               "saturated_frac": float(np.mean(act.saturated(a))),
+               "dead_frac": float(np.mean(act.dead(a)))}
+        if checked and not _representable(row["act_std"]):
+            return None
+        rows.append(row)
+        if layer + 1 in layers:
+            kept.append(h)
+        yield layer + 1
+    g = grad
+    for layer in reversed(range(net.depth)):
+        rows[layer]["grad_std"] = _std(g)
+        if checked and not _representable(rows[layer]["grad_std"]):
+            return None
+        g = g + branch.alpha * (g @ cast[layer].T) * slopes[layer]
+        yield 2 * net.depth - layer
+    return rows, kept
+
+
 def _representable(*stds):
     low, high = FLOAT32_RANGE
     return all(low <= s <= high for s in stds)
@@ -233,9 +275,10 @@ def _steps(net, spec, x, grad, biases, layers, bins):
     """One net in float32, or again in float64 where float32 would lose the numbers: yields
     its progress as `_measure` does, returns its table and histograms."""
     weights = []
-    measured = yield from _measure(net, spec, weights, x, grad, biases, layers, np.float32)
+    measure = _measure if net.residual is None else _measure_residual
+    measured = yield from measure(net, spec, weights, x, grad, biases, layers, np.float32)
     if measured is None:
-        measured = yield from _measure(net, spec, weights, x, grad, biases, layers, np.float64)
+        measured = yield from measure(net, spec, weights, x, grad, biases, layers, np.float64)
     rows, kept = measured
     table = pd.DataFrame(rows).assign(initializer=spec, layer=np.arange(1, net.depth + 1),
                                       **_theory(net, spec))
@@ -244,7 +287,11 @@ def _steps(net, spec, x, grad, biases, layers, bins):
 
 def _theory(net, spec):
     sigma_w2 = meanfield.weight_variance(spec, net.width, net.flavor)
-    predicted = meanfield.predict(net.activation, net.depth, sigma_w2, net.bias_std**2)
+    if net.residual is None:
+        predicted = meanfield.predict(net.activation, net.depth, sigma_w2, net.bias_std**2)
+    else:
+        predicted = residual.predict(net.activation, net.depth, sigma_w2, net.bias_std**2,
+                                     net.residual)
     return {f"theory_{name}": values for name, values in predicted.items()}
 
 
@@ -254,56 +301,20 @@ def _threads(net):
     return min(len(net.specs), os.cpu_count() or 1, 2 if fits else 1)
 
 
-class _Nets:
-    """The nets of a request, advanced a chunk at a time; at most `threads` are under way."""
-
-    def __init__(self, net, layers, bins, threads):
-        x, grad, biases = _inputs(net)
-        self.waiting = [(i, _steps(net, spec, x, grad, biases, layers, bins))
-                        for i, spec in enumerate(net.specs)]
-        self.running, self.threads = [], threads
-        self.block = math.ceil(2 * net.depth * len(net.specs) / threads / ROUNDS)
-        self.progress = [0] * len(net.specs)
-        self.results = [None] * len(net.specs)
-        self.total = 2 * net.depth * len(net.specs)
-
-    def advance(self, job):
-        """Run the net `job` for one chunk; return whether it is finished."""
-        i, steps = job
-        with np.errstate(all="ignore"):   # numpy's error state is per thread
-            try:
-                for _ in range(self.block):
-                    self.progress[i] = max(self.progress[i], next(steps))
-            except StopIteration as finished:
-                self.results[i] = finished.value
-                return True
-        return False
-
-    def rounds(self, pool):
-        """Advance every net under way by a chunk per round; yield the layers done so far."""
-        while self.waiting or self.running:
-            while self.waiting and len(self.running) < self.threads:
-                self.running.append(self.waiting.pop(0))
-            finished = list(pool.map(self.advance, self.running))
-            self.running = [job for job, done in zip(self.running, finished, strict=True)
-                            if not done]
-            yield sum(self.progress)
-
-
 def _run(net, layers, bins, on_progress):
     """The table of every net and the histograms of `layers` of its activations."""
     threads = _threads(net)
-    nets = _Nets(net, layers, bins, threads)
+    x, grad, biases = _inputs(net)
+    jobs = [_steps(net, spec, x, grad, biases, layers, bins) for spec in net.specs]
+    nets = Rounds(jobs, 2 * net.depth * len(net.specs), threads)
     with threadpool_limits(1), ThreadPoolExecutor(threads) as pool:   # see the module doc
-        for done in nets.rounds(pool):
-            if on_progress is not None:
-                on_progress(done, nets.total)
-    tables, histograms = zip(*nets.results, strict=True)
+        results = nets.run(pool, on_progress)
+    tables, histograms = zip(*results, strict=True)
     return Report(pd.concat(tables, ignore_index=True), pd.concat(histograms, ignore_index=True))
 
 
 def propagate(specs, activation, depth, width, n_samples=1000, seed=0, flavor="keras",
-              bias_std=0.0, on_progress=None):
+              bias_std=0.0, on_progress=None, residual=None):
     """Measure how activations and gradients evolve through a deep net, per initializer.
 
     Parameters
@@ -325,6 +336,11 @@ def propagate(specs, activation, depth, width, n_samples=1000, seed=0, flavor="k
         Called from the calling thread as ``on_progress(done, total)`` (layers passed up and
         down, over all nets) between chunks of the work; an exception it raises stops the work
         and propagates.
+    residual : {None, "none", "sqrt_depth", "gpt2", "rezero", "fixup"}
+        None: a plain stack. Otherwise a residual net of `depth` blocks
+        ``x_l = x_{l−1} + α·F(x_{l−1})`` with one-layer pre-activation branches scaled as
+        `initviz.residual` describes (same weights, then scaled); its rows are per block (see
+        Returns).
 
     Returns
     -------
@@ -334,9 +350,13 @@ def propagate(specs, activation, depth, width, n_samples=1000, seed=0, flavor="k
         ``saturated_frac`` (tanh |a| > 0.99, sigmoid within 0.01 of 0 or 1) and ``dead_frac``
         (ReLU output exactly 0); the mean-field predictions ``theory_preact_std``,
         ``theory_act_std`` and ``theory_grad_std`` (NaN for nonzero-mean weights, see
-        `initviz.meanfield`).
+        `initviz.meanfield`). For a residual net: ``preact_std`` of the branch's output α·F
+        added to the stream, ``act_mean`` and ``act_std`` of the stream x_l, ``grad_std`` of
+        ∂L/∂x_l, the fractions of the branch's activations φ(x_{l−1}), and the predictions of
+        `initviz.residual.predict`.
     """
-    net = check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std)
+    net = check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std,
+                    residual)
     check_cost(net)
     return _run(net, (), 0, on_progress).table
 
@@ -398,15 +418,17 @@ class Report(NamedTuple):
 
 
 def propagation_report(specs, activation, depth, width, layers=None, bins=41, n_samples=1000,
-                       seed=0, flavor="keras", bias_std=0.0, on_progress=None):
-    """`propagate`'s table and `activation_histograms`' histograms from one pass over the nets.
+                       seed=0, flavor="keras", bias_std=0.0, on_progress=None, residual=None):
+    """`propagate`'s table and `activation_histograms`' histograms from one pass over the nets
+    (for a residual net: of the stream x_l).
 
     Returns
     -------
     Report
         The pair (table, histograms), exactly as the two functions return them, with `nbytes`.
     """
-    net = check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std)
+    net = check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std,
+                    residual)
     layers = _check_layers(default_layers(net.depth) if layers is None else layers, net.depth)
     bins = check_int("bins", bins, 5, 200)
     check_cost(net, len(layers))

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 import initviz as iv
-from initviz import propagation, training
+from initviz import propagation, rounds, training
 
 
 class Stop(Exception):
@@ -43,7 +43,7 @@ def test_propagation_reports_progress_from_the_calling_thread(specs):
 
 @pytest.mark.parametrize("report", [propagation.propagation_report, propagation.propagate])
 def test_propagation_stops_within_a_chunk(monkeypatch, report):
-    chunks = _count_calls(monkeypatch, propagation._Nets, "advance")
+    chunks = _count_calls(monkeypatch, rounds.Rounds, "advance")
     with pytest.raises(Stop):
         report(["he_normal", "glorot_uniform", "zeros"], "tanh", depth=60, width=32,
                n_samples=20, on_progress=_stop_at_first_call)
