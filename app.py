@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui.pages import STATES
 from ui.sharing import apply_style, hidden
-from ui.urlcheck import initial_params, report_ignored
+from ui.urlcheck import keep_initial_params, report_ignored
 from ui.widgets import FAILURE_MESSAGE
 
 instructor = hidden("sidebar")     # no sidebar at all, so it never shows before it is hidden
@@ -23,12 +23,11 @@ PAGES = [
 pages = {st.Page(script, title=title, icon=icon, default=script == PAGES[0][0]): script
          for script, title, icon in PAGES}
 apply_style()
-url_params = initial_params()
+keep_initial_params()
 page = st.navigation(list(pages), position="hidden" if instructor else "sidebar")
 try:
     page.run()
 except Exception:  # a public demo shows a friendly message, never a traceback
     logging.getLogger("initviz").exception("A page failed")
     st.error(FAILURE_MESSAGE, icon=":material/error:")
-finally:                # also after st.stop(): a page that stops early still reports the URL
-    report_ignored(url_params, STATES.get(pages.get(page)))
+report_ignored(STATES.get(pages.get(page)))     # for pages that do not report themselves

@@ -8,16 +8,17 @@ from ui.text import plain
 
 NOT_WIDGETS = {"hide", "embed", "embed_options", URL_KEY}
 _CHECKED = "_initviz_url_checked"
+_PENDING = "_initviz_url_to_report"
 SHOWN = 5
 """Parameters named in the notice; the rest are counted."""
 
 
-def initial_params():
-    """The URL's parameters on the first run of a session, else an empty dict."""
-    if st.session_state.get(_CHECKED):
-        return {}
-    st.session_state[_CHECKED] = True
-    return {key: st.query_params.get_all(key) for key in st.query_params}
+def keep_initial_params():
+    """Keep the URL's parameters on the first run of a session, for `report_ignored`."""
+    if not st.session_state.get(_CHECKED):
+        st.session_state[_CHECKED] = True
+        st.session_state[_PENDING] = {key: st.query_params.get_all(key)
+                                      for key in st.query_params}
 
 
 def _same(text, value_text):
@@ -51,8 +52,15 @@ def problems(params, state):
     return found
 
 
-def report_ignored(params, state):
-    """One notice listing the parameters of `params` that the page `state` did not take."""
+def report_ignored(state=None):
+    """One notice listing the first URL's parameters that the page `state` did not take.
+
+    A page calls it once its widgets exist, before anything can stop it (nothing shows after
+    st.stop); app.py calls it after pages that did not.
+    """
+    params = st.session_state.pop(_PENDING, None)
+    if not params:
+        return
     found = problems(params, state)
     if not found:
         return

@@ -20,6 +20,7 @@ from ui.sharing import hidden, notebook_snippet, share_link, toolbar
 from ui.specs import cached_spec, same_view_notice
 from ui.text import plain
 from ui.turns import SLOW, my_turn, progress
+from ui.urlcheck import report_ignored
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 COMPARED = ("keras", "pytorch")
@@ -183,6 +184,7 @@ with st.sidebar:
                          key=STATE.key("shared_x"), bind="query-params")
 with bar:
     scenario_menu(STATE)
+report_ignored(STATE)
 fan_in, fan_out = or_stop(iv.fans, layer_shape, prefix="Layer shape: ")
 if not specs:
     st.info("Pick at least one initializer in the sidebar.")

@@ -19,6 +19,7 @@ from ui.sharing import notebook_snippet, share_link, toolbar
 from ui.specs import cached_spec, same_view_notice
 from ui.text import plain
 from ui.turns import my_turn, progress
+from ui.urlcheck import report_ignored
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 FRACTION_COLUMNS = {"relu": "dead_frac", "tanh": "saturated_frac", "sigmoid": "saturated_frac"}
@@ -141,6 +142,7 @@ with bar:
         f"                     n_samples={n_samples}, seed={seed}, flavor={flavor!r}, "
         f"bias_std={bias_std:g})"
     )
+report_ignored(STATE)
 if not specs:
     st.info("Pick at least one initializer in the sidebar.")
     st.stop()

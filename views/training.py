@@ -18,6 +18,7 @@ from ui.scenarios import open_from_url, scenario_menu, show_note
 from ui.sharing import notebook_snippet, share_link, toolbar
 from ui.specs import cached_spec, same_view_notice
 from ui.turns import my_turn, progress
+from ui.urlcheck import report_ignored
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 KEY = STATE.key
@@ -220,6 +221,7 @@ with st.sidebar, st.form("setup", border=False):
 with bar:
     scenario_menu(STATE)
     log_y, band = curve_options()
+report_ignored(STATE)
 if not specs:
     st.info("Pick at least one initializer in the sidebar, then press Train.")
     st.stop()
