@@ -1,10 +1,14 @@
 """Helpers for browser tests: wait for the app, screenshot it, check it shows no exception."""
 
+import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(os.environ.get("INITVIZ_SCREENSHOTS", Path(tempfile.gettempdir())
+                                  / "initviz-screenshots"))
+"""Where tests save screenshots: never the repository (tools/screenshots.py refreshes README's)."""
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -37,7 +41,7 @@ def wait_charts(page, timeout=30_000):
 
 
 def screenshot(page, name):
-    """Save a full-page screenshot to docs/screenshots/NAME.png and return its path."""
+    """Save a full-page screenshot to SCREENSHOTS/NAME.png and return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
