@@ -183,6 +183,10 @@ def open_from_url(state):
                  icon=":material/link_off:")
     else:
         state.apply(scenario.values)
+        # Streamlit writes a widget value set from session state into the URL only once the
+        # widget has run before; here it has not, so the link is written out now.
+        st.query_params.update({state.key(name): state.url_text(name, value)
+                                for name, value in scenario.values.items()})
 
 
 def scenario_menu(state):

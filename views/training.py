@@ -137,26 +137,73 @@ def show_accuracy(config, result, band):
                    "the classes.")
 
 
+PLAYING = "_initviz_playing_boundaries"
+"""Session key: the configuration whose boundaries are playing (not a setting of the page)."""
+FRAME_SECONDS = 0.45
+
+
+def _toggle_play(config, epochs):
+    key = KEY("bepoch")
+    if st.session_state.get(PLAYING) == config:
+        st.session_state[PLAYING] = None
+        return
+    st.session_state[PLAYING] = config
+    if st.session_state.get(key, epochs[-1]) == epochs[-1]:    # from the start again
+        st.session_state[key] = epochs[0]
+
+
 def show_boundaries(config, result, preview, seeds):
-    """What each network predicts over the plane at a chosen epoch and seed."""
+    """What each network predicts over the plane at a chosen epoch and seed, with a player."""
     st.subheader("Decision boundaries")
-    epoch_col, seed_col = st.columns([3, 1])
-    shown_epoch = epoch_col.select_slider("Epoch", result.boundaries.epochs,
-                                          value=result.boundaries.epochs[-1], key=KEY("bepoch"),
-                                          bind="query-params")
+    playing = st.session_state.get(PLAYING) == config
+    st.fragment(_boundary_frames, run_every=FRAME_SECONDS if playing else None)(
+        config, result, preview, seeds, playing)
+    st.caption(
+        "**What am I looking at?** What each network predicts everywhere in the plane at the "
+        "chosen epoch (one seed), with the training points on top. Press play, or scrub the "
+        "epoch, to watch the boundary form: a network that has not broken symmetry draws a "
+        "single straight line or nothing, a saturated one draws a jagged boundary."
+    )
+
+
+def _next_frame(epochs):
+    """Advance the player by one recorded epoch; stop it at the last."""
+    key = KEY("bepoch")
+    position = epochs.index(st.session_state.get(key, epochs[-1]))
+    if position + 1 < len(epochs):
+        st.session_state[key] = epochs[position + 1]
+    else:
+        st.session_state[PLAYING] = None
+        st.rerun()                   # the whole page, so that the timer stops
+
+
+def _boundary_frames(config, result, preview, seeds, playing):
+    """The player: its controls, the loss with the epoch marked, and the boundaries.
+
+    A fragment: while playing it reruns alone every FRAME_SECONDS, one recorded epoch further
+    each time, without running the page (its frames' specs are cached after the first play)."""
+    epochs = list(result.boundaries.epochs)
+    if (st.session_state.get(PLAYING) == config) != playing:
+        st.rerun()                   # play or pause pressed: start or stop the timer
+    if playing:
+        _next_frame(epochs)
+    play_col, epoch_col, seed_col = st.columns([1, 4, 1], vertical_alignment="bottom")
+    play_col.button("Pause" if playing else "Play", icon=":material/pause:" if playing else
+                    ":material/play_arrow:", on_click=_toggle_play, args=(config, epochs),
+                    key="train.play", width="stretch")
+    last = {} if KEY("bepoch") in st.session_state else {"value": epochs[-1]}  # else: playing
+    shown_epoch = epoch_col.select_slider("Epoch", epochs, key=KEY("bepoch"),
+                                          bind="query-params", **last)
     shown_seed = seed_col.selectbox("Seed", seeds, key=KEY("bseed"), bind="query-params")
     points = preview[preview["split"] == "train"]
+    chart_file.draw(cached_spec(("epoch marker", config, shown_epoch), lambda: (
+        charts.epoch_marker_chart(curves(result.history), shown_epoch,
+                                  divergences(result.history)))))
     panels = cached_spec(("boundaries", config, shown_epoch, shown_seed),
                          lambda: charts.boundary_chart(
                              boundary_frame(result, shown_epoch, shown_seed), points,
                              result.dataset.n_classes))
     chart_file.grid(panels, min(4, len(panels)))
-    st.caption(
-        "**What am I looking at?** What each network predicts everywhere in the plane at the "
-        "chosen epoch (one seed), with the training points on top. Scrub the epoch to watch "
-        "the boundary form: a network that has not broken symmetry draws a single straight "
-        "line or nothing, a saturated one draws a jagged boundary."
-    )
 
 
 def show_gradients(config, result):

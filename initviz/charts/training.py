@@ -233,3 +233,22 @@ def grad_norm_chart(stats, stops=None, height=200):
                                                              else " (output)" if layer == last
                                                              else ""))
             for layer, frame in drawable.groupby("layer", sort=True)]
+
+
+def epoch_marker_chart(stats, epoch, stops=None, height=170):
+    """The training loss (mean across seeds, log scale) up to now, with a rule at `epoch`: the
+    clock of the decision boundaries while they play."""
+    frame = stats[(stats["split"] == "train") & (stats["mean"] > 0)]
+    order = palette.order(stats)
+    domain = y_domain(_band(frame, BANDS[0]), stops, log_y=True)
+    scale = alt.Scale(type="log", domain=domain, clamp=True)
+    lines = alt.Chart(palette.named(frame, order)).mark_line(strokeWidth=2, clip=True).encode(
+        x=EPOCH, y=alt.Y("mean:Q", title="training loss (log)", scale=scale,
+                         axis=alt.Axis(values=decades(domain), labelExpr=LOG_LABELS)),
+        color=palette.color(order), opacity=alt.condition(alt.datum.epoch <= epoch,
+                                                          alt.value(1), alt.value(0.25)),
+        tooltip=[*palette.TOOLTIP, "epoch:Q", alt.Tooltip("mean:Q", format=".4g")])
+    rule = alt.Chart(pd.DataFrame({"epoch": [epoch]})).mark_rule(
+        color="#111", strokeWidth=2).encode(x="epoch:Q")
+    return alt.layer(lines, rule).properties(width="container", height=height,
+                                             title=f"epoch {epoch}")

@@ -1,4 +1,5 @@
 from browser_util import assert_no_exception, screenshot, wait_idle
+from playwright.sync_api import expect
 
 
 def test_home_renders_links_to_every_page(open_page):
@@ -19,28 +20,30 @@ def test_theory_page_shows_formulas(open_page):
 
 
 def test_a_hostile_link_gets_a_notice_and_the_defaults(open_page):
-    page = open_page("distributions?seed=inf&nonsense=%3Cscript%3E")
+    page = open_page("distributions?dist.seed=inf&nonsense=%3Cscript%3E")
     assert_no_exception(page)
     toasts = page.locator("[data-testid='stToast']")
-    toasts.first.wait_for(timeout=10_000)
+    expect(toasts.first).to_be_visible(timeout=10_000)
     text = " ".join(toasts.all_inner_texts())
-    assert "seed=inf" in text and "nonsense=<script>" in text
+    assert "dist.\u200bseed" in text and "nonsense" in text
     assert page.get_by_label("Seed").input_value() == "0"
 
 
 def test_instructor_mode_hides_the_sidebar(open_page):
-    page = open_page("theory?hide=sidebar")
+    page = open_page("propagation?hide=sidebar")
     assert_no_exception(page)
-    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
+    expect(page.locator("[data-testid='stExpandSidebarButton']")).to_be_hidden()
 
 
 def test_a_scenario_link_on_home_opens_the_page_in_the_scenario(open_page):
     page = open_page("")
     page.get_by_role("link", name="He vs Xavier on 30-layer ReLU").click()
-    page.wait_for_selector("text=ReLU zeroes half of every layer", timeout=60_000)
+    expect(page.get_by_text("ReLU zeroes half of every layer")).to_be_visible(timeout=60_000)
     wait_idle(page)
     assert_no_exception(page)
-    assert "/propagation?" in page.url and "act=relu" in page.url and "depth=30" in page.url
+    assert "/propagation?" in page.url and "prop.act=relu" in page.url
+    assert "prop.depth=30" in page.url and "scenario" not in page.url
     assert page.get_by_label("Width (units per layer)").input_value() == "256"
 
 

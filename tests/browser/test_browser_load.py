@@ -52,18 +52,19 @@ async def _crowd(base, queries):
 def test_twenty_concurrent_sessions_each_train(streamlit_server):
     base, proc = streamlit_server
     # Each session asks for its own configuration, so none is served from another's cache.
-    queries = [f"epochs=100&noise={0.1 + 0.01 * i:.2f}" for i in range(SESSIONS)]
+    queries = [f"train.epochs=100&train.noise={0.1 + 0.01 * i:.2f}" for i in range(SESSIONS)]
     before = rss_mb(proc.pid)
     with ThreadPoolExecutor(1) as pool:  # asyncio beside the sync fixtures' event loop
         results = pool.submit(asyncio.run, _crowd(base, queries)).result()
     after = rss_mb(proc.pid)
     times = sorted(t for t, _ in results)
     p50, p95 = statistics.median(times), times[int(0.95 * (len(times) - 1))]
-    print(f"\n{SESSIONS} concurrent sessions, each training its own 15 runs: time to the last "
+    print(f"\n{SESSIONS} concurrent sessions, each training its own 12 runs: time to the last "
           f"chart p50 {p50:.1f} s, p95 {p95:.1f} s; server RSS {before:.0f} -> {after:.0f} MiB")
     assert [_problems(m) for _, m in results if _problems(m)] == []
     # Served in turns, and nothing holds the server's event loop: the first participant sees
     # results long before the last, instead of everybody at the very end.
     assert times[0] < 0.5 * times[-1], times
-    assert [_charts(m) for _, m in results] == [5] * SESSIONS
+    assert [_charts(m) for _, m in results] == [_charts(results[0][1])] * SESSIONS
+    assert _charts(results[0][1]) >= 10
     assert after < MAX_SERVER_RSS_MB

@@ -1,20 +1,21 @@
-from browser_util import assert_no_exception, screenshot, wait_idle
+from browser_util import assert_no_exception, screenshot, wait_charts, wait_idle
+from playwright.sync_api import expect
 
-CHART = ".vega-embed canvas, .vega-embed svg"
+CHART = "[data-testid='stVegaLiteChart']"
 
 
 def _open(open_page, path):
-    return open_page(path, height=2600)
+    page = open_page(path, height=2600)
+    wait_charts(page)
+    return page
 
 
 def test_propagation_page_draws_charts(open_page):
     page = _open(open_page, "propagation")
-    page.wait_for_selector(CHART, state="visible", timeout=60_000)
-    wait_idle(page)
     assert_no_exception(page)
-    assert page.locator(".vega-embed").count() == 3
-    box = page.locator(".vega-embed").first.bounding_box()
-    assert box["width"] > 600 and box["height"] > 250
+    assert page.locator(CHART).count() >= 4     # legend, forward, backward, fractions, layers
+    forward = page.locator(CHART).nth(1).bounding_box()
+    assert forward["width"] > 350 and forward["height"] > 200
     body = page.inner_text("[data-testid='stMain']")
     for text in ("Forward: std of the activations", "Backward: std of the gradient",
                  "mean-field theory", "What am I looking at?", "0.01·N(0,1)"):
@@ -22,19 +23,20 @@ def test_propagation_page_draws_charts(open_page):
     screenshot(page, "propagation")
 
 
-def test_a_preset_click_redraws(open_page):
+def test_a_scenario_from_the_menu_redraws(open_page):
     page = _open(open_page, "propagation")
+    page.get_by_role("button", name="Scenarios").click()
     page.get_by_role("button", name="He vs Xavier on 30-layer ReLU").click()
-    page.wait_for_selector("text=Dead units", timeout=60_000)
+    expect(page.get_by_text("ReLU zeroes half of every layer")).to_be_visible(timeout=60_000)
     wait_idle(page)
     assert_no_exception(page)
-    assert "depth=30" in page.url and "act=relu" in page.url
+    assert "prop.depth=30" in page.url and "prop.act=relu" in page.url
     screenshot(page, "propagation_relu")
 
 
 def test_a_chart_downloads_as_png(open_page):
     page = _open(open_page, "propagation")
-    page.locator(".vega-embed").first.hover()
+    page.locator(CHART).nth(1).hover()
     button = page.get_by_role("button", name="Download as PNG").first
     button.wait_for(state="visible")
     with page.expect_download(timeout=30_000) as download:
@@ -44,14 +46,3 @@ def test_a_chart_downloads_as_png(open_page):
     path = download.value.path()
     with open(path, "rb") as file:
         assert file.read(8) == b"\x89PNG\r\n\x1a\n"
-
-
-def test_the_charts_download_as_one_html_file_for_slides(open_page):
-    page = _open(open_page, "propagation")
-    page.get_by_text("Table and download").click()
-    with page.expect_download(timeout=30_000) as download:
-        page.get_by_role("button", name="Charts for slides").click()
-    with open(download.value.path(), encoding="utf-8") as file:
-        html = file.read()
-    assert html.count('class="chart"') == 3 and "vegaEmbed" in html
-    assert download.value.suggested_filename == "initviz_propagation_charts.html"
