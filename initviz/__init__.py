@@ -6,6 +6,7 @@ from .errors import InputError
 from .fans import fans
 from .gains import gain
 from .initializers import FLAVORS, list_initializers, resolve, sample, theory
+from .jacobian import jacobian_report, jacobian_spectrum
 from .propagation import propagate
 from .results import TrainResult
 from .training import train
@@ -13,5 +14,5 @@ from .training import train
 __all__ = [
     "FLAVORS", "InputError", "fans", "gain", "list_initializers", "resolve", "sample", "theory",
     "DATASETS", "Dataset", "TrainResult", "load_dataset", "train", "propagate",
-    "BIAS_RULES", "initial_bias",
+    "BIAS_RULES", "initial_bias", "jacobian_report", "jacobian_spectrum",
 ]

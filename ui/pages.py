@@ -41,5 +41,15 @@ TRAINING = PageState("train", "views/training.py", {
     "bepoch": None, "bseed": None,    # follow the result: its last epoch, its first seed
 }, labels={"flavor": FLAVOR_LABELS, "opt": OPTIMIZER_LABELS})
 
-STATES = {state.script: state for state in (DISTRIBUTIONS, PROPAGATION, TRAINING)}
+SPECTRA_VIEWS = {"spectra": "Jacobian spectra", "residual": "Residual nets"}
+NETS = ["plain", "none", "sqrt_depth", "gpt2", "rezero", "fixup"]
+"""The nets the Spectra page's residual view compares: a plain stack and each branch scaling."""
+
+SPECTRA = PageState("spec", "views/spectra.py", {
+    "view": "spectra", "flavor": "keras", "init": ["orthogonal", "glorot_normal"], "act": "tanh",
+    "depth": 100, "width": 256.0, "inputs": 1, "seed": 0.0,
+    "rinit": "he_normal", "ract": "relu", "rdepth": 50, "nets": NETS,
+}, labels={"flavor": FLAVOR_LABELS, "view": SPECTRA_VIEWS})
+
+STATES = {state.script: state for state in (DISTRIBUTIONS, PROPAGATION, TRAINING, SPECTRA)}
 """The state of each page script that has widgets."""

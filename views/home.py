@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.pages import DISTRIBUTIONS, PROPAGATION, TRAINING
+from ui.pages import DISTRIBUTIONS, PROPAGATION, SPECTRA, TRAINING
 from ui.scenarios import for_page
 
 st.title("initviz: see why weight initialization matters")
@@ -14,7 +14,7 @@ and every unit learns the same thing. The right scale depends on the layer's fan
 and on the activation: that is what Glorot/Xavier, He/Kaiming and LeCun initialization compute.
 """
 )
-cols = st.columns(4)
+cols = st.columns(5)
 cards = [
     ("views/distributions.py", "Distributions", ":material/bar_chart:",
      "Sample weight matrices and compare them with the theoretical density and bounds."),
@@ -22,6 +22,8 @@ cards = [
      "Watch activations and gradients vanish or explode through a deep net."),
     ("views/training.py", "Training", ":material/model_training:",
      "Train the same small net from different initializations and compare the curves."),
+    ("views/spectra.py", "Spectra", ":material/ssid_chart:",
+     "The Jacobian's singular values (dynamical isometry) and residual nets at depth."),
     ("views/theory.py", "Theory", ":material/functions:",
      "Formulas, gains, framework defaults and the naming traps."),
 ]
@@ -36,7 +38,7 @@ st.caption(
     "address from there to share it with a room."
 )
 for state, name in [(DISTRIBUTIONS, "Distributions"), (PROPAGATION, "Propagation"),
-                    (TRAINING, "Training")]:
+                    (TRAINING, "Training"), (SPECTRA, "Spectra and residual nets")]:
     st.markdown(f"**{name}**")
     cols = st.columns(3)
     for i, scenario in enumerate(for_page(state)):
