@@ -1,5 +1,7 @@
 """Your own data: a CSV upload becomes this session's Dataset, or a message naming the problem."""
 
+import ast
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -67,18 +69,20 @@ def sidebar_form():
     import streamlit as st
 
     from ui.pages import TRAINING
-    from ui.upload import uploaded_dataset
+    from ui.upload import forget_upload, load_code, uploaded_dataset
 
+    st.button("A scenario", on_click=forget_upload)
     with st.sidebar, st.form("setup"):
         upload = uploaded_dataset(TRAINING)
         st.form_submit_button("Train")
     if upload is not None:
         st.write(f"trained on {upload.dataset.task} {upload.key[2]} {upload.dataset.n_features}")
+        st.code(load_code(upload))
 
 
 def _submit(at, name, content):
     at.file_uploader[0].set_value((name, content, "text/csv"))
-    at.button[0].click().run()
+    at.button[1].click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -96,7 +100,7 @@ def test_a_good_upload_gives_the_dataset_and_shows_what_was_detected(app):
     caption = rendered(app.caption[0].value)
     assert "moons.csv" in caption and "60 rows, 2 features, binary: no, yes" in caption
     app.selectbox[0].set_value("x2")            # the text column becomes a feature
-    app.button[0].click().run()
+    app.button[1].click().run()
     assert "'label' hold other values" in rendered(app.error[0].value)
 
 
@@ -104,7 +108,7 @@ def test_a_numeric_target_can_be_a_regression(app):
     _submit(app, "moons.csv", GOOD.replace(b",no\n", b",0\n").replace(b",yes\n", b",1\n"))
     assert "trained on binary label 2" in [m.value for m in app.markdown]
     app.selectbox[0].set_value("x1")
-    app.button[0].click().run()
+    app.button[1].click().run()
     assert "trained on regression x1 2" in [m.value for m in app.markdown]
 
 
@@ -130,3 +134,17 @@ def test_an_upload_is_kept_in_this_session_only(app):
     assert not [m for m in other.markdown if m.value.startswith("trained")]
     assert "_upload.dataset" in app.session_state
     assert not {"_upload.dataset", "_upload.file"} & set(other.session_state)
+
+
+def test_a_scenario_empties_the_uploader_and_forgets_the_file(app):
+    _submit(app, "moons.csv", GOOD)
+    app.button[0].click().run()
+    assert not [m for m in app.markdown if m.value.startswith("trained")]
+    assert app.file_uploader[0].value is None and "_upload.dataset" not in app.session_state
+
+
+def test_the_notebook_line_loads_the_same_file_and_target(app):
+    _submit(app, "it's \"mine\".csv", GOOD)
+    line = app.code[0].value
+    assert line == "data = iv.load_dataset(pd.read_csv('it\\'s \"mine\".csv'), target='label')"
+    ast.parse(line)

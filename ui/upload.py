@@ -23,6 +23,10 @@ FORMULA_STARTS = ("=", "@", "\t", "\r")
 the cell is a number."""
 MAX_SESSION_SPECS = 32
 """Charts of an upload a session keeps."""
+KEPT = "_upload."
+"""Prefix of the session keys that hold what this session keeps of its upload."""
+GENERATION = "upload.generation"
+"""Session key of the uploader's generation: a new one is an empty uploader."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ def read_csv(data):
 def session_cached(name, key, compute):
     """`compute()`, kept in this session's state under `name` while `key` stays the same (one
     entry per name, so memory stays bounded)."""
-    slot = f"_upload.{name}"
+    slot = KEPT + name
     kept = st.session_state.get(slot)
     if kept is None or kept[0] != key:
         kept = (key, compute())
@@ -136,7 +140,7 @@ def session_cached(name, key, compute):
 
 def session_spec(key, build):
     """As `ui.specs.cached_spec`, in this session's state: for charts of an upload."""
-    store = st.session_state.setdefault("_upload.specs", {})
+    store = st.session_state.setdefault(KEPT + "specs", {})
     if key not in store:
         if len(store) >= MAX_SESSION_SPECS:
             store.pop(next(iter(store)))
@@ -172,6 +176,20 @@ def describe(dataset):
             f"features, {plain(task_text(dataset), 80)})")
 
 
+def load_code(upload):
+    """The notebook line that loads this upload, its file name a Python literal."""
+    return (f"data = iv.load_dataset(pd.read_csv({upload.dataset.name!r}), "
+            f"target={upload.key[2]!r})")
+
+
+def forget_upload():
+    """Empty the uploader and drop what this session kept of its file (a scenario's
+    configuration has no file in it): an on_click callback."""
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+    for name in [key for key in st.session_state if str(key).startswith(KEPT)]:
+        del st.session_state[name]
+
+
 def uploaded_dataset(state):
     """A CSV uploader and its target column, for a page's sidebar form.
 
@@ -181,7 +199,8 @@ def uploaded_dataset(state):
         None without a file or with a bad one (its message shown in place).
     """
     file = st.file_uploader(
-        "Or your own data (CSV)", type="csv", key=f"{state.prefix}.upload", max_upload_size=1,
+        "Or your own data (CSV)", type="csv", max_upload_size=1,
+        key=f"{state.prefix}.upload.{st.session_state.get(GENERATION, 0)}",
         help=f"A header row, then numbers: up to {MAX_TRAIN_SAMPLES:,} rows and "
         f"{MAX_FEATURES} feature columns, 1 MB. One column is the target to predict. The file "
         "stays in your session: a shared link cannot carry it.")
