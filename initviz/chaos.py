@@ -162,6 +162,10 @@ def _scales(act, sigma_w2, sigma_b2):
     if chaotic.any():
         c_star[chaotic], chi_c[chaotic] = _correlation_fixed_point(
             act, sigma_w2[chaotic], sigma_b2[chaotic], q_star[chaotic])
+        # Within ~1e-4 of χ₁ = 1, c* is within ~1e-4 of 1 and the map's gap c^{l+1} − c^l
+        # nears the quadrature's ~1e-8 error: ξ_c is good to ~3e3 layers, beyond that it is
+        # only "large" (and inf where χ_c comes out ≥ 1).
+        chi_c[chaotic] = np.minimum(chi_c[chaotic], 1.0)
     finite = np.isfinite(q_star)
     chi_c = np.where(phase == "critical", 1.0, chi_c)
     xi_q = _depth_scale(np.asarray(meanfield.variance_slope(act, sigma_w2, q_star), float))
