@@ -10,7 +10,7 @@ from .initializers import FLAVORS, list_initializers, resolve, sample, theory
 from .jacobian import jacobian_report, jacobian_spectrum
 from .propagation import propagate
 from .results import TrainResult
-from .trainability import trainability
+from .trainable import trainability
 from .training import train
 
 __all__ = [
