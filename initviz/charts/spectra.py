@@ -18,8 +18,8 @@ NET_TITLE = "Net"
 
 
 def legend_chart(frame):
-    """The initializers of `frame`, with measured vs theory line styles."""
-    return palette.legend_chart(palette.order(frame), dashes=SOURCES)
+    """The initializers of `frame` (the depth charts' dashes are told in their caption)."""
+    return palette.legend_chart(palette.order(frame))
 
 
 def spectrum_chart(hist, summary, row_height=46):
