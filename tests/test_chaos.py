@@ -183,3 +183,28 @@ def test_bad_requests_are_refused_clearly():
         iv.correlation_map("tanh", 1.0, 0.0, 1.5, 10)
     with pytest.raises(iv.InputError):
         iv.depth_scales("nope", 1.0)
+
+
+def test_chart_specs_are_valid_vega_lite():
+    import pandas as pd
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema import load_schema
+
+    from initviz.charts import chaos as charts
+
+    w, b = np.linspace(0.5, 4, 8), np.linspace(0, 0.4, 5)
+    critical = pd.DataFrame({"sigma_b2": b, "sigma_w2": chaos.critical_line("tanh", b)})
+    points = pd.DataFrame({"initializer": ["he_normal", "glorot_normal", "random_normal(stddev=1)"],
+                           "sigma_w2": [2.0, 1.0, 500.0], "sigma_b2": 0.0})
+    c = np.linspace(0, 1, 11)
+    curves = pd.DataFrame({"c_in": c, "c_out": chaos.correlation_step("tanh", 3.0, 0.05, 1.0, c),
+                           "label": "σ_w² = 3"})
+    depth = pd.DataFrame({"layer": np.arange(1, 11), "source": "mean field", "label": "σ_w² = 3",
+                          "correlation": iv.correlation_map("tanh", 3.0, 0.05, 0.9, 10)})
+    runs = pd.DataFrame({"sigma_w2": np.repeat([1.0, 2.0], 3), "depth": np.tile([2, 10, 30], 2),
+                         "seed": 0, "train_accuracy": np.linspace(0.5, 1, 6), "train_loss": 0.1,
+                         "xi_c": np.repeat([3.6, np.inf], 3)})
+    for chart in (charts.phase_chart(iv.phase_diagram("tanh", w, b), critical, points),
+                  charts.correlation_map_chart(curves), charts.correlation_depth_chart(depth),
+                  charts.trainability_chart(runs)):
+        validate_jsonschema(chart.to_dict(), load_schema())
