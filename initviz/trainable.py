@@ -5,18 +5,23 @@ Schoenholz et al. 2017 ("Deep Information Propagation", Fig. 5) train nets of ma
 the critical line, inputs become indistinguishable (ordered) or decorrelate (chaotic) within a few
 ξ_c layers and gradients vanish or explode. This is that experiment on a toy dataset, every run
 of one depth trained at once by `initviz.train`.
+
+The grid is one experiment with its own compute budget, `limits.MAX_EXPERIMENT_SECONDS` over all
+its depths (estimated by `initviz.cost` before any work), instead of `initviz.train`'s budget per
+request: the default grid's deepest call alone is over that.
 """
 
 import math
+import sys
 
 import numpy as np
 import pandas as pd
 
-from . import chaos
+from . import chaos, cost, training
 from .activations import get_activation
 from .datasets import DATASETS, Dataset, load_dataset
 from .errors import InputError, check_choice, check_float, check_int
-from .training import train
+from .limits import MAX_EXPERIMENT_SECONDS
 
 SIGMA_W2 = (1.0, 1.25, 1.5, 1.76, 2.0, 2.5, 3.0, 3.5, 4.0)
 DEPTHS = (2, 5, 10, 20, 30, 40)
@@ -27,8 +32,6 @@ MAX_SIGMA_W2_VALUES = 24
 MAX_DEPTHS = 16
 MAX_DEPTH = 100
 MAX_SEEDS = 4
-MAX_WORK = 2e11
-"""runs × epochs × training samples × weights, summed over depths: twice the default grid's."""
 WEIGHT_TAG = 104_729   # separates these weight streams from the library's initializers
 
 
@@ -58,17 +61,27 @@ def _values(name, values, most, low, high, kind):
     return [kind(name, v, low, high) for v in values]
 
 
-def _check_work(n_train, sizes_of, runs, epochs, depths):
-    """Refuse a grid over MAX_WORK, naming the most epochs that would fit."""
-    per_epoch = sum(runs * n_train * sum(a * b for a, b in zip(s[:-1], s[1:], strict=True))
-                    for s in map(sizes_of, depths))
-    if per_epoch * epochs > MAX_WORK:
-        fit = int(MAX_WORK // per_epoch)
-        hint = (f"use at most {fit:,} epochs" if fit >= 1 else "use fewer depths or units")
-        raise InputError(
-            f"This grid is too large for the demo ({per_epoch * epochs:.2g} > {MAX_WORK:.2g} "
-            f"runs × epochs × samples × weights): {hint}, or fewer σ_w² values, seeds or "
-            "layers.")
+def _grid_seconds(dataset, specs, seeds, hidden, epochs, optimizer, lr, batch_size, activation):
+    """Estimated compute (`initviz.cost`) of one `train` call per hidden-layer list of `hidden`,
+    each validated as `train` validates it (sizes, runs), the cost left to the grid's check."""
+    return sum(cost.training_seconds(
+        training._plan(dataset, specs, seeds, layers, activation, optimizer, lr, 0.9, epochs,
+                       batch_size, "keras", "float32", None, max_seconds=sys.float_info.max)[0],
+        training.GRID_SIZE**2) for layers in hidden)
+
+
+def _check_budget(seconds_of, epochs):
+    """Refuse a grid estimated over `limits.MAX_EXPERIMENT_SECONDS`, naming the most epochs that
+    fit; `seconds_of(epochs)` estimates the grid at that many epochs."""
+    seconds = seconds_of(epochs)
+    if seconds <= MAX_EXPERIMENT_SECONDS:
+        return seconds
+    fit = cost.largest(lambda e: seconds_of(e) <= MAX_EXPERIMENT_SECONDS, 1, epochs - 1)
+    hint = f"use at most {fit:,} epochs" if fit else "use fewer depths or units"
+    raise InputError(
+        f"This grid needs about {seconds:.0f} s of compute, over the demo's "
+        f"{MAX_EXPERIMENT_SECONDS:g} s per experiment: {hint}, or fewer σ_w² values, seeds, "
+        "depths or layers.")
 
 
 def trainability(dataset="circles", activation="tanh", sigma_w2=SIGMA_W2, depths=DEPTHS,
@@ -119,24 +132,23 @@ def trainability(dataset="circles", activation="tanh", sigma_w2=SIGMA_W2, depths
     width = check_int("width", width, 1, 256)
     epochs = check_int("epochs", epochs, 1, 2_000)
 
-    def sizes_of(depth):
-        return (dataset.n_features, *[width] * depth, dataset.n_outputs)
-
-    runs = len(sigma_w2) * len(seeds)
-    _check_work(len(dataset.X_train), sizes_of, runs, epochs, depths)
+    specs, hidden = [weight_spec(w) for w in sigma_w2], [[width] * depth for depth in depths]
+    _check_budget(lambda e: _grid_seconds(dataset, specs, seeds, hidden, e, optimizer, lr,
+                                          batch_size, act.label), epochs)
     xi_c = {w: chaos.depth_scales(act, w, sigma_b2)["xi_c"] for w in sigma_w2}
     total, frames = len(depths) * epochs, []
-    for done, depth in enumerate(depths):
+    for done, (depth, layers) in enumerate(zip(depths, hidden, strict=True)):
         def progress(epoch, _, before=done * epochs):
             if on_progress is not None:
                 on_progress(before + epoch, total)
 
-        sizes = sizes_of(depth)
-        result = train(dataset, [weight_spec(w) for w in sigma_w2], seeds, hidden=[width] * depth,
-                       activation=act.label, optimizer=optimizer, lr=lr, epochs=epochs,
-                       batch_size=batch_size, on_progress=progress,
-                       initial_weights=[initial_weights(sizes, w, sigma_b2, s)
-                                        for w in sigma_w2 for s in seeds])
+        sizes = (dataset.n_features, *layers, dataset.n_outputs)
+        result = training.train(
+            dataset, specs, seeds, hidden=layers, activation=act.label, optimizer=optimizer, lr=lr,
+            epochs=epochs, batch_size=batch_size, on_progress=progress,
+            initial_weights=[initial_weights(sizes, w, sigma_b2, s) for w in sigma_w2
+                             for s in seeds],
+            max_seconds=MAX_EXPERIMENT_SECONDS)
         h = result.history
         last = h[(h["epoch"] == epochs) & (h["split"] == "train")].sort_values("run")
         frames.append(pd.DataFrame({

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import initviz as iv
+from initviz import limits
 from initviz import trainable as tr
 
 SMALL = {"sigma_w2": [1.0, 1.76], "depths": [2, 30], "width": 24, "epochs": 300}
@@ -64,8 +65,22 @@ def test_progress_reaches_the_total_and_an_exception_stops_the_work():
         iv.trainability("circles", "tanh", [1.5], [1, 2], width=8, epochs=20, on_progress=stop)
 
 
+def test_the_default_grid_fits_the_experiment_budget_which_train_alone_would_refuse():
+    circles = iv.load_dataset("circles")
+    specs = [tr.weight_spec(w) for w in tr.SIGMA_W2]
+    hidden = [[32] * depth for depth in tr.DEPTHS]
+    seconds = tr._grid_seconds(circles, specs, [0], hidden, 300, "sgd", 0.1, None, "tanh")
+    assert limits.MAX_REQUEST_SECONDS < seconds <= limits.MAX_EXPERIMENT_SECONDS
+    # iv.train keeps its per-request budget for everyone else: the deepest call is refused ...
+    with pytest.raises(iv.InputError, match="3 s per request"):
+        iv.train(circles, specs, hidden=hidden[-1], epochs=300)
+    # ... and a caller that owns its own budget is held to it, before any work.
+    with pytest.raises(iv.InputError, match=r"0\.01 s per request: use at most"):
+        iv.train(circles, specs, hidden=hidden[0], epochs=300, max_seconds=0.01)
+
+
 def test_a_grid_over_the_cap_names_the_epochs_that_fit():
-    with pytest.raises(iv.InputError, match=r"at most [\d,]+ epochs"):
+    with pytest.raises(iv.InputError, match=r"30 s per experiment: use at most [\d,]+ epochs"):
         iv.trainability("circles", "tanh", epochs=2000)     # the default grid, 2,000 epochs
     with pytest.raises(iv.InputError, match="distinct"):
         iv.trainability("circles", "tanh", [1.0, 1.0], [2])
