@@ -40,6 +40,8 @@ CRITICAL_SCAN = np.geomspace(1e-2, 1e4, 37)
 """σ_w² scanned for the critical line: 6 points a decade."""
 ILLINOIS_STEPS = 60
 MAX_GRID_POINTS = 10_000
+CURVE_C = np.linspace(0.0, 1.0, 51)
+"""The correlations at which `correlation_curve` draws the map."""
 MAX_CORRELATION_DEPTH = 1_000
 
 
@@ -114,6 +116,27 @@ def correlation_map(activation, sigma_w2, sigma_b2, c, depth):
         out[layer] = correlation_step(act, sigma_w2, sigma_b2, q, out[layer - 1])
         q = float(meanfield.next_variance(act, q, sigma_w2, sigma_b2))
     return out
+
+
+def correlation_curve(activation, sigma_w2, sigma_b2, c_in=CURVE_C):
+    """The correlation map at the variance's fixed point q*: c^{l+1} for each c^l of `c_in`.
+
+    Its crossings of the diagonal are the fixed points (c = 1 always; c* < 1 in the chaotic
+    phase), its slope at c = 1 is χ₁ (Poole et al. 2016, Fig. 2). A q* of 0 or inf is taken at
+    its limit (`meanfield.limit`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``c_in``, ``c_out``.
+    """
+    act = get_activation(activation)
+    sigma_w2 = check_float("σ_w²", sigma_w2, 0.0, 1e6)
+    sigma_b2 = check_float("σ_b²", sigma_b2, 0.0, 1e6)
+    q_star = meanfield.limit(meanfield.fixed_point(act, sigma_w2, sigma_b2))
+    c_in = np.asarray(c_in, dtype=float)
+    return pd.DataFrame({"c_in": c_in,
+                         "c_out": correlation_step(act, sigma_w2, sigma_b2, q_star, c_in)})
 
 
 def _correlation_fixed_point(act, sigma_w2, sigma_b2, q_star):

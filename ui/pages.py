@@ -51,5 +51,13 @@ SPECTRA = PageState("spec", "views/spectra.py", {
     "rinit": "he_normal", "ract": "relu", "rdepth": 50, "nets": NETS,
 }, labels={"flavor": FLAVOR_LABELS, "view": SPECTRA_VIEWS})
 
-STATES = {state.script: state for state in (DISTRIBUTIONS, PROPAGATION, TRAINING, SPECTRA)}
+CHAOS = PageState("chaos", "views/chaos.py", {
+    "act": "tanh", "w": 1.76, "b": 0.05, "width": 32.0,
+    "epochs": 300.0, "twidth": 32.0, "seeds": 1,
+})
+"""Edge of chaos: the chosen point (σ_w², σ_b²), the width the initializers are placed at, and
+the trainability experiment's budget."""
+
+STATES = {state.script: state for state in (DISTRIBUTIONS, PROPAGATION, TRAINING, SPECTRA,
+                                             CHAOS)}
 """The state of each page script that has widgets."""

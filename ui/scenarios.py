@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.pages import DISTRIBUTIONS, PROPAGATION, SPECTRA, TRAINING, PageState
+from ui.pages import CHAOS, DISTRIBUTIONS, PROPAGATION, SPECTRA, TRAINING, PageState
 from ui.sharing import hidden
 from ui.text import plain
 
@@ -131,6 +131,33 @@ SCENARIOS = (
         "√(1/6) ≈ 41 % of the std: after 20 layers about 10⁻⁸ is left. **Keras' default** "
         "(glorot_uniform, σ_w² = 1) keeps 71 %, 10⁻³ after 20. **He** keeps all of it, which is "
         "why deep ReLU code calls kaiming_normal_ instead of trusting the default.",
+    ),
+    Scenario(
+        CHAOS, "train-at-the-edge", "Train at the edge", {},     # the page's defaults
+        "On the critical line a tanh net forgets its input only over thousands of layers. "
+        "Forty layers still train there.",
+        "σ_w² = 1.76 with σ_b² = 0.05 is tanh's critical point (Schoenholz et al. 2017): "
+        "χ₁ = 1, so ξ_c runs into the thousands and the cross sits on the dashed line. Two "
+        "inputs keep their correlation for many layers, and in the experiment every depth up "
+        "to **40 layers** learns the circles (≈ 100 %), as 6·ξ_c promises.",
+    ),
+    Scenario(
+        CHAOS, "too-ordered", "Too ordered", {"w": 1.0},
+        "Weights a little too small put the net in the ordered phase. Inputs merge within a "
+        "few layers, and deep nets cannot learn.",
+        "σ_w² = 1 at σ_b² = 0.05 is ordered: χ₁ ≈ 0.76, so every pair of inputs is pulled to "
+        "correlation 1 within ξ_c ≈ 3.6 layers and the top layer sees the same thing for every "
+        "point. 6·ξ_c ≈ 22: in the experiment nets up to 20 layers learn, **30 and 40 layers "
+        "stay at chance** (≈ 50 %).",
+    ),
+    Scenario(
+        CHAOS, "chaotic", "Chaotic", {"w": 4.0},
+        "Weights too large put the net in the chaotic phase. Nearby inputs decorrelate, and "
+        "deep nets cannot learn either.",
+        "σ_w² = 4 is chaotic: χ₁ ≈ 1.34 > 1, so two inputs, however alike, decorrelate to "
+        "c* ≈ 0.17 within ξ_c ≈ 7 layers and the top layer sees noise. Shallow nets still "
+        "learn; in the experiment **30 and 40 layers stay near chance**, a little below "
+        "Schoenholz et al.'s 6·ξ_c ≈ 42 on this small problem.",
     ),
     Scenario(
         SPECTRA, "orthogonal-tanh", "Orthogonal tanh stays isometric", {},   # the page's defaults

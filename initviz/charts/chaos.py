@@ -32,7 +32,19 @@ def _cells(frame, x, y):
     return out
 
 
-def phase_chart(diagram, critical=None, points=None):
+CHOSEN = {"shape": "cross", "size": 260, "color": "#ff2d55", "stroke": "white", "strokeWidth": 1.5,
+          "filled": True, "opacity": 1}
+"""The chosen point's marker, on both heatmaps."""
+
+
+def _chosen(x, y, title):
+    """A cross at (x, y) with a tooltip."""
+    spot = pd.DataFrame({"x": [x], "y": [y], "what": [title]})
+    return alt.Chart(spot).mark_point(**CHOSEN).encode(
+        x="x:Q", y="y:Q", tooltip=["what:N", alt.Tooltip("x:Q", format=".4g", title="σ_w²")])
+
+
+def phase_chart(diagram, critical=None, points=None, chosen=None):
     """Heatmap of ξ_c (log colour) over (σ_w², σ_b²), the critical line, initializers on it.
 
     Parameters
@@ -44,6 +56,8 @@ def phase_chart(diagram, critical=None, points=None):
     points : pandas.DataFrame or None
         Columns initializer, sigma_w2, sigma_b2: drawn as labelled points; points off the grid
         are pinned to its edge (the tooltip keeps the true σ_w²).
+    chosen : (float, float) or None
+        (σ_w², σ_b²) of the chosen point, drawn as a cross (pinned to the grid like the points).
     """
     cells = _cells(diagram, "sigma_w2", "sigma_b2")
     cells["xi_shown"] = cells["xi_c"].clip(*XI_RANGE)
@@ -70,7 +84,15 @@ def phase_chart(diagram, critical=None, points=None):
                       .encode(x="sigma_w2:Q", y="sigma_b2:Q", order="sigma_b2:Q"))
     if points is not None and len(points):
         layers += _points(points, cells)
+    if chosen is not None:
+        layers.append(_chosen(*np.clip(chosen, [cells.x_lo.min(), cells.y_lo.min()],
+                                       [cells.x_hi.max(), cells.y_hi.max()]), "chosen point"))
     return alt.layer(*layers).properties(title="Depth scale ξ_c: ordered (left), chaotic (right)")
+
+
+LABEL_STEP = 14
+"""Pixels between the labels of initializers that land on one spot (Xavier and LeCun on square
+layers)."""
 
 
 def _points(points, cells):
@@ -78,14 +100,18 @@ def _points(points, cells):
     shown = palette.named(points, labels).assign(
         x=points.sigma_w2.clip(cells.x_lo.min(), cells.x_hi.max()),
         y=points.sigma_b2.clip(cells.y_lo.min(), cells.y_hi.max()))
+    shown["stack"] = shown.groupby(["x", "y"]).cumcount()
     base = alt.Chart(shown).encode(x="x:Q", y="y:Q")
+    texts = [base.transform_filter(f"datum.stack == {rank}")
+             .mark_text(align="left", dx=8, dy=-8 - LABEL_STEP * rank, fontWeight="bold",
+                        color="white").encode(text="name:N")
+             for rank in range(int(shown["stack"].max()) + 1)]
     return [
         base.mark_point(filled=True, size=110, stroke="white", strokeWidth=1.5, opacity=1).encode(
             color=palette.color(labels, legend=None),
             tooltip=[*palette.TOOLTIP, alt.Tooltip("sigma_w2:Q", format=".4g"),
                      alt.Tooltip("sigma_b2:Q", format=".4g")]),
-        base.mark_text(align="left", dx=8, dy=-8, fontWeight="bold", color="white").encode(
-            text="name:N"),
+        *texts,
     ]
 
 
@@ -124,10 +150,11 @@ def correlation_depth_chart(frame):
     ).properties(title="Correlation over depth")
 
 
-def trainability_chart(runs):
+def trainability_chart(runs, chosen=None):
     """Accuracy after the budget over σ_w² × depth (mean over seeds), with 6·ξ_c drawn over it.
 
-    `runs` is `initviz.trainability` output (sigma_w2, depth, seed, train_accuracy, xi_c).
+    `runs` is `initviz.trainability` output (sigma_w2, depth, seed, train_accuracy, xi_c);
+    `chosen`, a σ_w² to mark with a cross at the top (pinned to the grid), or None.
     """
     mean = runs.groupby(["sigma_w2", "depth"], as_index=False).agg(
         train_accuracy=("train_accuracy", "mean"), xi_c=("xi_c", "first"))
@@ -149,4 +176,8 @@ def trainability_chart(runs):
     line = alt.Chart(curve).mark_line(color="black", strokeWidth=2.5, point=True).encode(
         x="sigma_w2:Q", y="trainable:Q",
         tooltip=[alt.Tooltip("sigma_w2:Q", format=".3g"), alt.Tooltip("xi_c:Q", format=".3g")])
-    return alt.layer(heat, line).properties(title="Which depths train (line: 6·ξ_c)")
+    layers = [heat, line]
+    if chosen is not None:
+        layers.append(_chosen(float(np.clip(chosen, cells.x_lo.min(), cells.x_hi.max())), top,
+                              "chosen σ_w²"))
+    return alt.layer(*layers).properties(title="Which depths train (line: 6·ξ_c)")
