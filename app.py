@@ -17,7 +17,9 @@ PAGES = [
     ("views/home.py", "Home", ":material/home:"),
     ("views/distributions.py", "Distributions", ":material/bar_chart:"),
     ("views/propagation.py", "Propagation", ":material/waves:"),
+    ("views/chaos.py", "Edge of chaos", ":material/blur_on:"),
     ("views/training.py", "Training", ":material/model_training:"),
+    ("views/spectra.py", "Spectra", ":material/ssid_chart:"),
     ("views/theory.py", "Theory", ":material/functions:"),
 ]
 pages = {st.Page(script, title=title, icon=icon, default=script == PAGES[0][0]): script

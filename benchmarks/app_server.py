@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
@@ -59,17 +60,76 @@ def running_app(log, *options):
 async def open_session(base, page, query=""):
     """Open `page` with the URL query `query` as a new session: (seconds until the script
     finished, every ForwardMsg received)."""
+    visit = await visit_page(base, page, query, keep=True)
+    return visit.finished - visit.sent, visit.messages
+
+
+@dataclass
+class Visit:
+    """What one session saw, as `time.perf_counter()` instants of this process."""
+    page: str
+    query: str
+    sent: float = 0.0                 # the page was requested
+    started: float | None = None      # its first progress bar: its turn began
+    worked: float | None = None       # its last progress report
+    finished: float | None = None     # script_finished
+    closed: float | None = None       # the client left before the script finished
+    queued: bool = False              # it was told to wait in line
+    alerts: list = field(default_factory=list)      # (format, body) of every alert shown
+    exceptions: list = field(default_factory=list)  # messages of every exception shown
+    largest: int = 0                  # bytes of the largest message received
+    received: int = 0                 # bytes of every message received
+    messages: list = field(default_factory=list)    # every ForwardMsg, when kept
+
+    @property
+    def seconds(self):
+        return None if self.finished is None else self.finished - self.sent
+
+    def refusal(self):
+        """The first error or warning shown, or None."""
+        return next((body for kind, body in self.alerts if kind in (1, 2)), None)
+
+
+async def visit_page(base, page, query="", *, keep=False, leave_when_started=False,
+                     timeout=300):
+    """Open `page` as a new session, as a browser does, and record what it saw (a `Visit`).
+
+    `leave_when_started`: close the websocket at the first progress bar, as a participant who
+    closes the tab while their computation runs. `keep`: keep every ForwardMsg.
+    """
     url = base.replace("http", "ws") + "/_stcore/stream"
+    visit = Visit(page, query)
     async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
-        start = time.perf_counter()
+        visit.sent = time.perf_counter()
         rerun = BackMsg()
         rerun.rerun_script.query_string = query
         rerun.rerun_script.page_name = page
         await ws.send(rerun.SerializeToString())
-        messages = []
         while True:
+            data = await asyncio.wait_for(ws.recv(), timeout=timeout)
+            now = time.perf_counter()
+            visit.largest = max(visit.largest, len(data))
+            visit.received += len(data)
             msg = ForwardMsg()
-            msg.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=300))
-            messages.append(msg)
-            if msg.WhichOneof("type") == "script_finished":
-                return time.perf_counter() - start, messages
+            msg.ParseFromString(data)
+            if keep:
+                visit.messages.append(msg)
+            kind = msg.WhichOneof("type")
+            if kind == "script_finished":
+                visit.finished = now
+                return visit
+            if kind != "delta" or msg.delta.WhichOneof("type") != "new_element":
+                continue
+            element = msg.delta.new_element
+            shown = element.WhichOneof("type")
+            if shown == "progress":
+                visit.started = visit.started or now
+                visit.worked = now
+                if leave_when_started:
+                    visit.closed = time.perf_counter()
+                    return visit
+            elif shown == "alert":
+                visit.alerts.append((element.alert.format, element.alert.body))
+                visit.queued = visit.queued or "queued behind" in element.alert.body
+            elif shown == "exception":
+                visit.exceptions.append(element.exception.message)

@@ -40,6 +40,8 @@ CRITICAL_SCAN = np.geomspace(1e-2, 1e4, 37)
 """σ_w² scanned for the critical line: 6 points a decade."""
 ILLINOIS_STEPS = 60
 MAX_GRID_POINTS = 10_000
+CURVE_C = np.linspace(0.0, 1.0, 51)
+"""The correlations at which `correlation_curve` draws the map."""
 MAX_CORRELATION_DEPTH = 1_000
 
 
@@ -116,6 +118,27 @@ def correlation_map(activation, sigma_w2, sigma_b2, c, depth):
     return out
 
 
+def correlation_curve(activation, sigma_w2, sigma_b2, c_in=CURVE_C):
+    """The correlation map at the variance's fixed point q*: c^{l+1} for each c^l of `c_in`.
+
+    Its crossings of the diagonal are the fixed points (c = 1 always; c* < 1 in the chaotic
+    phase), its slope at c = 1 is χ₁ (Poole et al. 2016, Fig. 2). A q* of 0 or inf is taken at
+    its limit (`meanfield.limit`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``c_in``, ``c_out``.
+    """
+    act = get_activation(activation)
+    sigma_w2 = check_float("σ_w²", sigma_w2, 0.0, 1e6)
+    sigma_b2 = check_float("σ_b²", sigma_b2, 0.0, 1e6)
+    q_star = meanfield.limit(meanfield.fixed_point(act, sigma_w2, sigma_b2))
+    c_in = np.asarray(c_in, dtype=float)
+    return pd.DataFrame({"c_in": c_in,
+                         "c_out": correlation_step(act, sigma_w2, sigma_b2, q_star, c_in)})
+
+
 def _correlation_fixed_point(act, sigma_w2, sigma_b2, q_star):
     """c* < 1 of the chaotic phase and χ_c there, by Newton's method from c = 0 (arrays).
 
@@ -162,6 +185,10 @@ def _scales(act, sigma_w2, sigma_b2):
     if chaotic.any():
         c_star[chaotic], chi_c[chaotic] = _correlation_fixed_point(
             act, sigma_w2[chaotic], sigma_b2[chaotic], q_star[chaotic])
+        # Within ~1e-4 of χ₁ = 1, c* is within ~1e-4 of 1 and the map's gap c^{l+1} − c^l
+        # nears the quadrature's ~1e-8 error: ξ_c is good to ~3e3 layers, beyond that it is
+        # only "large" (and inf where χ_c comes out ≥ 1).
+        chi_c[chaotic] = np.minimum(chi_c[chaotic], 1.0)
     finite = np.isfinite(q_star)
     chi_c = np.where(phase == "critical", 1.0, chi_c)
     xi_q = _depth_scale(np.asarray(meanfield.variance_slope(act, sigma_w2, q_star), float))

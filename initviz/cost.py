@@ -87,13 +87,14 @@ def over_budget(seconds):
     return seconds > MAX_REQUEST_SECONDS
 
 
-def refusal(seconds, alternatives):
-    """The InputError for a request of `seconds`, naming the allowed `alternatives`."""
+def refusal(seconds, alternatives, budget=MAX_REQUEST_SECONDS):
+    """The InputError for a request of `seconds` over `budget`, naming the allowed
+    `alternatives`."""
     advice = "use " + ", or ".join(alternatives) if alternatives else "make it smaller"
     shown = f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.1f}"
     return InputError(
         f"This request needs about {shown} s of compute, over the demo's "
-        f"{MAX_REQUEST_SECONDS:g} s per request: {advice}."
+        f"{budget:g} s per request: {advice}."
     )
 
 

@@ -43,6 +43,7 @@ from .limits import (
 from .rounds import Rounds
 
 COLUMNS = ["initializer", "input", "singular_value"]
+HISTOGRAM_COLUMNS = ["initializer", "bin_start", "bin_end", "fraction"]
 SUMMARY_COLUMNS = ["initializer", "depth", "mean_sq", "theory_mean_sq", "s_max", "s_median",
                    "s_min", "spread", "zero_frac"]
 FLOOR = 1e-12
@@ -143,8 +144,7 @@ def _summary(values, log_scale):
     """Statistics of the singular values `values` (inputs, width) of the rescaled Jacobians,
     whose true scale is exp(`log_scale`) per input."""
     top = values.max(axis=1, keepdims=True)
-    floored = np.maximum(values, FLOOR * top)
-    low, high = np.quantile(floored, [0.1, 0.9], axis=1)
+    middle = np.maximum(np.median(values, axis=1, keepdims=True), FLOOR * top)
     with np.errstate(all="ignore"):
         scale = np.exp(log_scale)[:, None]
         s = values * scale
@@ -153,7 +153,7 @@ def _summary(values, log_scale):
             "s_max": float(np.mean(s.max(axis=1))),
             "s_median": float(np.mean(np.median(s, axis=1))),
             "s_min": float(np.mean(s.min(axis=1))),
-            "spread": float(np.mean(np.log10(high / low))) if np.all(top > 0) else math.nan,
+            "spread": float(np.mean(np.log10(top / middle))) if np.all(top > 0) else math.nan,
             "zero_frac": float(np.mean(values < FLOOR * top)) if np.all(top > 0) else 1.0,
         }
 
@@ -244,9 +244,10 @@ def jacobian_report(specs, activation, depth, width, n_inputs=1, seed=0, flavor=
         ``initializer``, ``input``, ``singular_value``. ``summary``: one row per (initializer,
         depth), columns ``mean_sq`` (mean of s² over singular values and inputs),
         ``theory_mean_sq`` (mean field, ∏ σ_w² E[φ′²]; NaN for nonzero-mean weights),
-        ``s_max``, ``s_median``, ``s_min`` (means over inputs), ``spread`` (decades spanned by
-        the middle 80 % of the singular values, log10(s_90 / s_10), with values below `FLOOR`
-        × the largest taken at that floor: at most 12) and ``zero_frac`` (share ≈ 0).
+        ``s_max``, ``s_median``, ``s_min`` (means over inputs), ``spread`` (decades from the
+        median singular value up to the largest, log10(s_max / s_median), with a median below
+        `FLOOR` × the largest taken at that floor: 0 for an isometry, at most 12; NaN when J is
+        0) and ``zero_frac`` (the share of singular values ≈ 0, below that floor).
     """
     request = check_request(specs, activation, depth, width, n_inputs, seed, flavor, depths)
     check_cost(request)
@@ -275,3 +276,33 @@ def jacobian_spectrum(specs, activation, depth, width, n_inputs=1, seed=0, flavo
     """
     return jacobian_report(specs, activation, depth, width, n_inputs, seed, flavor, (depth,),
                            on_progress).spectrum
+
+
+def histogram(spectrum, bins=48):
+    """`spectrum` binned on a log scale shared by all its initializers, for charting.
+
+    Singular values ≈ 0 (below `FLOOR` × the largest of their Jacobian) and non-finite ones
+    fall in no bin; the edges span the others.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (initializer, bin): ``bin_start``, ``bin_end``, ``fraction`` of the
+        initializer's singular values (over all inputs) in the bin.
+    """
+    bins = check_int("bins", bins, 5, 200)
+    s = spectrum["singular_value"].to_numpy()
+    top = spectrum.groupby(["initializer", "input"], sort=False)["singular_value"].transform("max")
+    with np.errstate(all="ignore"):
+        logs = np.log10(s)
+        kept = np.isfinite(logs) & (s >= FLOOR * top.to_numpy())
+    low, high = (logs[kept].min(), logs[kept].max()) if kept.any() else (-1.0, 1.0)
+    if high - low < 0.2:                          # an isometry: a spike in a readable range
+        low, high = low - 0.1, high + 0.1
+    edges = np.linspace(low, high, bins + 1)
+    frames = []
+    for label, rows in spectrum.groupby("initializer", sort=False):
+        counts, _ = np.histogram(logs[rows.index][kept[rows.index]], bins=edges)
+        frames.append(pd.DataFrame({"initializer": label, "bin_start": 10 ** edges[:-1],
+                                    "bin_end": 10 ** edges[1:], "fraction": counts / len(rows)}))
+    return pd.concat(frames, ignore_index=True)[HISTOGRAM_COLUMNS]

@@ -6,6 +6,8 @@ wherever a request's cost is small.
 """
 
 MAX_REQUEST_SECONDS = 3.0         # estimated compute of one request (initviz.cost)
+MAX_EXPERIMENT_SECONDS = 30.0     # of one experiment a page runs on a button press, with a
+                                  # progress bar and cached (initviz.trainability)
 
 MAX_ELEMENTS = 4_000_000          # elements in one sampled weight tensor
 MAX_DIM = 100_000                 # any single dimension of a shape

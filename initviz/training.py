@@ -45,6 +45,9 @@ class Plan:
     dtype: np.dtype
     threads: int
     boundary_epochs: tuple = ()
+    max_seconds: float | None = None
+    """Estimated compute (`initviz.cost`) over which the request is refused; None: the demo's
+    per-request budget."""
 
     @property
     def k(self):
@@ -71,7 +74,9 @@ def _seconds(plan):
 
 
 def _allowed(plan):
-    return not cost.over_budget(_seconds(plan))
+    if plan.max_seconds is None:
+        return not cost.over_budget(_seconds(plan))
+    return _seconds(plan) <= plan.max_seconds
 
 
 def _with_epochs(plan, epochs):
@@ -104,7 +109,8 @@ def _check_cost(plan):
     specs = cost.largest(lambda m: _allowed(_with_runs(plan, m, n_seeds)), 1, n_specs - 1)
     if specs:
         alternatives.append(f"{specs} initializer{'s' if specs > 1 else ''}")
-    raise cost.refusal(_seconds(plan), alternatives)
+    raise cost.refusal(_seconds(plan), alternatives,
+                       plan.max_seconds or limits.MAX_REQUEST_SECONDS)
 
 
 def _check_held(runs, per_run, cap, what, smaller):
@@ -136,7 +142,7 @@ def _check_size(plan):
 
 
 def _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum, epochs, batch_size,
-          flavor, dtype, threads):
+          flavor, dtype, threads, max_seconds=None):
     if isinstance(dataset, str):
         dataset = load_dataset(check_choice("dataset", dataset, DATASETS))
     if not isinstance(dataset, Dataset):
@@ -173,6 +179,8 @@ def _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum, ep
         threads=check_int("threads", min(2, os.cpu_count() or 1, k) if threads is None
                           else threads, 1, 8),
         boundary_epochs=_boundary_epochs(dataset, epochs),
+        max_seconds=None if max_seconds is None else check_float("max_seconds", max_seconds,
+                                                                 0.0, math.inf),
     )
     _check_size(plan)
     return plan, flavor
@@ -273,7 +281,8 @@ def _orders(plan, rngs, count):
 
 def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimizer="sgd",
           lr=0.1, epochs=300, batch_size=None, flavor="keras", initial_weights=None,
-          dtype="float32", momentum=0.9, bias=0.0, threads=None, on_progress=None):
+          dtype="float32", momentum=0.9, bias=0.0, threads=None, on_progress=None, *,
+          max_seconds=None):
     """Train one MLP per (initializer, seed) on `dataset`, all at once.
 
     Parameters
@@ -311,6 +320,10 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
     on_progress : callable or None
         Called as ``on_progress(epochs_done, epochs)`` between chunks of epochs; an exception it
         raises stops training and propagates.
+    max_seconds : float or None
+        The compute budget: a request estimated (`initviz.cost`) to need more is refused before
+        any work. None: the demo's per-request `limits.MAX_REQUEST_SECONDS`; an experiment that
+        owns a larger budget (`initviz.trainability`) passes its own.
 
     Returns
     -------
@@ -320,7 +333,7 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
         `weights`, and its size in bytes, `nbytes`.
     """
     plan, flavor = _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum,
-                         epochs, batch_size, flavor, dtype, threads)
+                         epochs, batch_size, flavor, dtype, threads, max_seconds)
     bias = check_float("bias", bias, -10.0, 10.0)
     if initial_weights is None:
         starts = [mlp.initial_weights(label, seed, plan.sizes, flavor, bias)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ui.cache import MB, ByteCache, size_of
+from ui.cache import MB, ByteCache, shared, size_of
 
 
 def block(megabytes):
@@ -66,3 +66,24 @@ def test_a_failed_computation_lets_the_next_session_compute():
     with pytest.raises(KeyError):
         cache.get("view", cancelled)
     assert cache.get("view", lambda: "computed") == "computed"
+
+
+def test_a_page_script_run_twice_gets_the_same_shared_cache():
+    # Streamlit executes a page script in a fresh module on every run, as exec does here: a
+    # cache made there with ByteCache() would start empty each run, a shared one does not.
+    page = "from ui.cache import MB, shared\nCACHE = shared('test page', 10 * MB)\n"
+    runs = []
+    for _ in range(2):
+        namespace = {}
+        exec(page, namespace)
+        runs.append(namespace["CACHE"])
+    assert runs[0] is runs[1]
+    runs[0].get("view", lambda: block(1))
+    runs[1].get("view", lambda: pytest.fail("a second run computed the cached view again"))
+    runs[0].clear()
+
+
+def test_a_shared_cache_keeps_its_size():
+    shared("test size", 2 * MB)
+    with pytest.raises(ValueError):
+        shared("test size", 3 * MB)

@@ -42,6 +42,21 @@ def training(config):
     return train.pivot_table(index="epoch", columns=["initializer", "seed"], values="loss")
 
 
+def spectra(config):
+    """The Spectra page's Jacobian summary, indexed by (initializer, depth)."""
+    return iv.jacobian_report(config["init"], config["act"], config["depth"],
+                              int(config["width"]), config["inputs"], int(config["seed"]),
+                              config["flavor"]).summary.set_index(["initializer", "depth"])
+
+
+def residual_nets(config):
+    """The Spectra page's residual view: {net: propagate table indexed by layer}."""
+    return {net: iv.propagate([config["rinit"]], config["ract"], config["rdepth"],
+                              int(config["width"]), 500, int(config["seed"]), config["flavor"],
+                              residual=None if net == "plain" else net).set_index("layer")
+            for net in config["nets"]}
+
+
 def weights(config, spec, flavor=None):
     return iv.sample(spec, (int(config["fan_in"]), int(config["fan_out"])),
                      seed=int(config["seed"]), flavor=flavor or config["flavor"])
@@ -169,6 +184,45 @@ def _(c):
     assert (losses["zeros"] - math.log(2)).abs().max().max() < 1e-4   # only the bias moves
     under_sgd = training(c | {"opt": "sgd", "lr": 0.5})
     assert not np.isfinite(first_epoch_below(under_sgd["random_normal(stddev=0.01)"], 0.2)).any()
+
+
+@point("orthogonal-tanh")
+def _(c):
+    t = spectra(c)
+    assert t.loc[("orthogonal", 100), "spread"] < 0.6
+    assert t.loc[("orthogonal", 100), "zero_frac"] == 0
+    assert t.loc[("glorot_normal", 100), "zero_frac"] > 0.5
+    assert t.loc["glorot_normal", "spread"].is_monotonic_increasing
+    assert t.loc[("orthogonal", 100), "mean_sq"] == pytest.approx(0.006, rel=0.2)
+
+
+@point("linear-isometry")
+def _(c):
+    t = spectra(c)
+    assert (t.loc["orthogonal", "s_max"] - 1).abs().max() < 1e-12
+    assert (t.loc["orthogonal", "s_min"] - 1).abs().max() < 1e-12
+    assert 5 < t.loc[("glorot_normal", 100), "s_max"] < 12
+    assert t.loc[("glorot_normal", 100), "zero_frac"] > 0.5
+
+
+@point("relu-never")
+def _(c):
+    t = spectra(c)
+    assert (t["zero_frac"] > 0.4).all()
+    assert (t.xs(2, level="depth")["spread"] == 12).all()
+    assert (t.xs(1, level="depth")["theory_mean_sq"] - 1).abs().max() < 1e-3
+
+
+@point("residual-explodes")
+def _(c):
+    nets = residual_nets(c)
+    assert 1e7 < nets["none"].loc[50, "act_std"] < 1e8
+    assert 1e7 < nets["none"].loc[1, "grad_std"] < 1e8
+    assert nets["sqrt_depth"].loc[50, "act_std"] == pytest.approx(1.65, abs=0.1)
+    assert nets["gpt2"].loc[50, "act_std"] == pytest.approx(math.exp(0.25), abs=0.08)
+    for identity in ("rezero", "fixup"):
+        assert (nets[identity]["act_std"] - 1).abs().max() < 0.01
+    assert 0.6 < nets["plain"].loc[50, "act_std"] < 1
 
 
 def test_every_scenario_states_its_point():

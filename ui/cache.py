@@ -5,6 +5,10 @@
 `ByteCache` holds at most `max_bytes` (evicting the least recently used), returns the cached
 object itself (callers only read it), and computes each configuration once: sessions asking for
 one that is being computed wait for it instead of computing it again.
+
+Streamlit executes a page script (views/*.py) afresh, in a new module, on every run, so a cache
+made at a page's top level with ``ByteCache(...)`` is a new, empty cache each run and nothing is
+shared. Pages get theirs with ``shared(name, max_bytes)``: one cache per name for the process.
 """
 
 import sys
@@ -97,3 +101,20 @@ class ByteCache:
         with self._lock:
             self._entries.clear()
             self.bytes = 0
+
+
+_SHARED = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(name, max_bytes):
+    """The process's one ByteCache called `name`, made on first use with `max_bytes`: the same
+    object on every run of every session's script (a page's top level runs anew each time)."""
+    with _SHARED_LOCK:
+        cache = _SHARED.get(name)
+        if cache is None:
+            cache = _SHARED[name] = ByteCache(max_bytes)
+        elif cache.max_bytes != max_bytes:
+            raise ValueError(f"the shared cache {name!r} holds {cache.max_bytes} bytes, "
+                             f"not {max_bytes}")
+        return cache

@@ -145,7 +145,7 @@ class ChartFile:
         spec, width = self.charts[index], self.widths[index]
         stem = f"initviz_{self.title.lower()}_{file_stem(spec, index)}"
         with self._menu, st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown(plain(chart_title(spec), 60))
+            st.markdown(plain(f"{index + 1}. {chart_title(spec)}", 60))   # as in the zip
             st.download_button("SVG", partial(chart_svg, spec, width), f"{stem}.svg",
                                "image/svg+xml", on_click="ignore")
             st.download_button("PNG", partial(chart_png, spec, width), f"{stem}.png",

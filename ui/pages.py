@@ -41,5 +41,23 @@ TRAINING = PageState("train", "views/training.py", {
     "bepoch": None, "bseed": None,    # follow the result: its last epoch, its first seed
 }, labels={"flavor": FLAVOR_LABELS, "opt": OPTIMIZER_LABELS})
 
-STATES = {state.script: state for state in (DISTRIBUTIONS, PROPAGATION, TRAINING)}
+SPECTRA_VIEWS = {"spectra": "Jacobian spectra", "residual": "Residual nets"}
+NETS = ["plain", "none", "sqrt_depth", "gpt2", "rezero", "fixup"]
+"""The nets the Spectra page's residual view compares: a plain stack and each branch scaling."""
+
+SPECTRA = PageState("spec", "views/spectra.py", {
+    "view": "spectra", "flavor": "keras", "init": ["orthogonal", "glorot_normal"], "act": "tanh",
+    "depth": 100, "width": 256.0, "inputs": 1, "seed": 0.0,
+    "rinit": "he_normal", "ract": "relu", "rdepth": 50, "nets": NETS,
+}, labels={"flavor": FLAVOR_LABELS, "view": SPECTRA_VIEWS})
+
+CHAOS = PageState("chaos", "views/chaos.py", {
+    "act": "tanh", "w": 1.76, "b": 0.05, "width": 32.0,
+    "epochs": 300.0, "twidth": 32.0, "seeds": 1,
+})
+"""Edge of chaos: the chosen point (σ_w², σ_b²), the width the initializers are placed at, and
+the trainability experiment's budget."""
+
+STATES = {state.script: state for state in (DISTRIBUTIONS, PROPAGATION, TRAINING, SPECTRA,
+                                             CHAOS)}
 """The state of each page script that has widgets."""

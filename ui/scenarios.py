@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.pages import DISTRIBUTIONS, PROPAGATION, TRAINING, PageState
+from ui.pages import CHAOS, DISTRIBUTIONS, PROPAGATION, SPECTRA, TRAINING, PageState
 from ui.sharing import hidden
 from ui.text import plain
 
@@ -131,6 +131,80 @@ SCENARIOS = (
         "√(1/6) ≈ 41 % of the std: after 20 layers about 10⁻⁸ is left. **Keras' default** "
         "(glorot_uniform, σ_w² = 1) keeps 71 %, 10⁻³ after 20. **He** keeps all of it, which is "
         "why deep ReLU code calls kaiming_normal_ instead of trusting the default.",
+    ),
+    Scenario(
+        CHAOS, "train-at-the-edge", "Train at the edge", {},     # the page's defaults
+        "On the critical line a tanh net forgets its input only over thousands of layers. "
+        "Forty layers still train there.",
+        "σ_w² = 1.76 with σ_b² = 0.05 is tanh's critical point (Schoenholz et al. 2017): "
+        "χ₁ = 1, so ξ_c runs into the thousands and the cross sits on the dashed line. Two "
+        "inputs keep their correlation for many layers, and in the experiment every depth up "
+        "to **40 layers** learns the circles (≈ 100 %), as 6·ξ_c promises.",
+    ),
+    Scenario(
+        CHAOS, "too-ordered", "Too ordered", {"w": 1.0},
+        "Weights a little too small put the net in the ordered phase. Inputs merge within a "
+        "few layers, and deep nets cannot learn.",
+        "σ_w² = 1 at σ_b² = 0.05 is ordered: χ₁ ≈ 0.76, so every pair of inputs is pulled to "
+        "correlation 1 within ξ_c ≈ 3.6 layers and the top layer sees the same thing for every "
+        "point. 6·ξ_c ≈ 22: in the experiment nets up to 20 layers learn, **30 and 40 layers "
+        "stay at chance** (≈ 50 %).",
+    ),
+    Scenario(
+        CHAOS, "chaotic", "Chaotic", {"w": 4.0},
+        "Weights too large put the net in the chaotic phase. Nearby inputs decorrelate, and "
+        "deep nets cannot learn either.",
+        "σ_w² = 4 is chaotic: χ₁ ≈ 1.34 > 1, so two inputs, however alike, decorrelate to "
+        "c* ≈ 0.17 within ξ_c ≈ 7 layers and the top layer sees noise. Shallow nets still "
+        "learn; in the experiment **30 and 40 layers stay near chance**, a little below "
+        "Schoenholz et al.'s 6·ξ_c ≈ 42 on this small problem.",
+    ),
+    Scenario(
+        SPECTRA, "orthogonal-tanh", "Orthogonal tanh stays isometric", {},   # the page's defaults
+        "Orthogonal and Gaussian weights of the same variance, 100 tanh layers. The orthogonal "
+        "net keeps its Jacobian's singular values together; the Gaussian one spreads them over "
+        "twelve decades.",
+        "Same variance (σ_w² = 1), same tanh, 100 layers. **Orthogonal** weights keep every "
+        "singular value within half a decade of the largest, none ≈ 0: a narrow spectrum, "
+        "Pennington et al.'s dynamical isometry (its mean s² slowly falls, 0.006 at depth 100, "
+        "as the mean-field dashes predict). **Xavier normal**'s Gaussian weights spread it: "
+        "from depth ~10 the median drifts decades below the largest, and by 100 more than half "
+        "of the directions are crushed below float64's resolution.",
+    ),
+    Scenario(
+        SPECTRA, "linear-isometry", "Deep linear: orthogonal is exact",
+        {"act": "linear"},
+        "A product of 100 orthogonal matrices is orthogonal: every singular value is exactly 1. "
+        "Gaussian matrices of the same variance multiply into a spectrum twelve decades wide.",
+        "Linear layers, so J = W₁W₂⋯W₁₀₀. **Orthogonal**: a product of orthogonal matrices is "
+        "orthogonal, every singular value is 1 to 1e-15 at every depth (Saxe et al. 2013). "
+        "**Xavier normal** has the same mean s² in expectation (σ_w^2L = 1, the dashes) but the "
+        "largest singular value grows to ~8 while the median collapses: after 100 layers 60 % "
+        "of the directions are below float64's resolution.",
+    ),
+    Scenario(
+        SPECTRA, "relu-never", "ReLU never does",
+        {"act": "relu", "init": ["orthogonal(gain=1.41421)", "he_normal"], "depth": 50},
+        "No weights make a ReLU net an isometry: every layer zeroes about half the directions. "
+        "Orthogonal weights scaled by √2 do no better than He.",
+        "A ReLU zeroes every negative unit, so each layer's D_l wipes out about half of the "
+        "directions: from the first layer on, half of J's singular values are exactly 0, "
+        "with **orthogonal ×√2** as with **He normal**, and the spread hits its ceiling at "
+        "depth 2. The mean s² still matches σ_w² · ½ = 1 per layer, on average: the average "
+        "hides that half the input never reaches the top (Pennington et al. 2017).",
+    ),
+    Scenario(
+        SPECTRA, "residual-explodes", "Residual without scaling explodes",
+        {"view": "residual"},
+        "50 residual blocks with He branches: unscaled, the variance doubles per block. "
+        "1/√L, GPT-2's 1/√(2L), ReZero and Fixup keep it near 1.",
+        "He branches preserve the variance of their input, so with α = 1 every block adds the "
+        "stream's own variance to it: the variance **doubles per block**, 2⁵⁰ ≈ 10¹⁵ (std "
+        "≈ 3·10⁷) after 50 blocks, and the gradient at the input is just as large. With "
+        "**α = 1/√L** each block adds only 1/L: (1 + 1/50)⁵⁰ ≈ e in variance (std ≈ 1.65); "
+        "**GPT-2**'s std/√(2L) adds 1/(2L): ≈ √e. **ReZero** and **Fixup** start as the "
+        "identity: std 1 everywhere. The **plain stack** of He layers holds ≈ 0.8, as on "
+        "Propagation.",
     ),
     Scenario(
         TRAINING, "zeros", "Zeros fail, Xavier and He learn", {},     # the page's defaults

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.pages import DISTRIBUTIONS, PROPAGATION, TRAINING
+from ui.pages import CHAOS, DISTRIBUTIONS, PROPAGATION, SPECTRA, TRAINING
 from ui.scenarios import for_page
 
 st.title("initviz: see why weight initialization matters")
@@ -14,14 +14,18 @@ and every unit learns the same thing. The right scale depends on the layer's fan
 and on the activation: that is what Glorot/Xavier, He/Kaiming and LeCun initialization compute.
 """
 )
-cols = st.columns(4)
+cols = st.columns(6)
 cards = [
     ("views/distributions.py", "Distributions", ":material/bar_chart:",
      "Sample weight matrices and compare them with the theoretical density and bounds."),
     ("views/propagation.py", "Propagation", ":material/waves:",
      "Watch activations and gradients vanish or explode through a deep net."),
+    ("views/chaos.py", "Edge of chaos", ":material/blur_on:",
+     "The ordered and chaotic phases, the critical line, and which depths can train."),
     ("views/training.py", "Training", ":material/model_training:",
      "Train the same small net from different initializations and compare the curves."),
+    ("views/spectra.py", "Spectra", ":material/ssid_chart:",
+     "The Jacobian's singular values (dynamical isometry) and residual nets at depth."),
     ("views/theory.py", "Theory", ":material/functions:",
      "Formulas, gains, framework defaults and the naming traps."),
 ]
@@ -36,7 +40,8 @@ st.caption(
     "address from there to share it with a room."
 )
 for state, name in [(DISTRIBUTIONS, "Distributions"), (PROPAGATION, "Propagation"),
-                    (TRAINING, "Training")]:
+                    (CHAOS, "Edge of chaos"), (TRAINING, "Training"),
+                    (SPECTRA, "Spectra and residual nets")]:
     st.markdown(f"**{name}**")
     cols = st.columns(3)
     for i, scenario in enumerate(for_page(state)):

@@ -198,6 +198,37 @@ st.markdown(
     "$\\sigma_w^2 = 2$ (He), for tanh with no bias at $\\sigma_w^2 = 1$."
 )
 
+st.header("Dynamical isometry and residual branches")
+st.latex(r"J = \frac{\partial x_L}{\partial x_0} = \prod_{l=1}^{L} W_l D_l,\quad "
+         r"D_l = \operatorname{diag}\phi'(z_l),\qquad "
+         r"\tfrac1n\operatorname{E}\operatorname{tr} JJ^\top = \prod_{l=1}^{L}"
+         r"\sigma_w^2\,\operatorname{E}[\phi'(z_l)^2]")
+st.markdown(
+    "A variance of 1 per layer is only the *mean* of the Jacobian's squared singular values. "
+    "Dynamical isometry asks that *all* of them stay near 1. Deep linear nets with orthogonal "
+    "weights are exact isometries (Saxe et al. 2013); Gaussian weights of the same variance "
+    "spread the spectrum more with every layer; tanh with orthogonal weights near criticality "
+    "keeps it narrow, while ReLU cannot, since each $D_l$ zeroes about half the directions "
+    "(Pennington, Schoenholz & Ganguli 2017; for convolutions, delta-orthogonal kernels, Xiao et "
+    "al. 2018). See the Spectra page."
+)
+st.latex(r"x_l = x_{l-1} + \alpha\,F_l(x_{l-1}):\quad "
+         r"\operatorname{Var}[x_l] = \operatorname{Var}[x_{l-1}] + \alpha^2"
+         r"\operatorname{Var}[F_l] \;\Rightarrow\; 2^L \;(\alpha = 1,\ \text{He}),\quad "
+         r"(1 + \tfrac1L)^L \approx e \;(\alpha = 1/\sqrt L)")
+st.markdown(
+    "Skip connections (He et al. 2016, *Deep Residual Learning* and *Identity Mappings*) add "
+    "each branch to the stream, so variance-preserving branches *double* the variance per "
+    "block. The remedies scale the branch: GPT-2 divides the std of the residual projections "
+    "by $\\sqrt{N}$, $N$ the number of residual layers (Radford et al. 2019); Fixup "
+    "zero-initializes each branch's last layer and rescales the others (Zhang, Dauphin & Ma "
+    "2019); SkipInit multiplies each branch by a scalar initialized at 0 (De & Smith 2020, who "
+    "also show that a normalized branch makes the variance grow only ∝ L); ReZero gates it by "
+    "a learned α = 0 (Bachlechner et al. 2020). With a zero gate or a zero last layer the net "
+    "starts as the identity map. LSUV instead rescales an orthonormal start layer by layer on a "
+    "batch until each output has variance 1 (Mishkin & Matas 2016)."
+)
+
 st.header("References")
 st.markdown(
     """
@@ -217,6 +248,18 @@ st.markdown(
   ICML 2018 (delta orthogonal).
 - B. Poole et al. *Exponential expressivity in deep neural networks through transient chaos*.
   NeurIPS 2016; S. Schoenholz et al. *Deep Information Propagation*. ICLR 2017.
+- J. Pennington, S. Schoenholz, S. Ganguli. *Resurrecting the sigmoid in deep learning through
+  dynamical isometry: theory and practice*. NeurIPS 2017.
+- K. He, X. Zhang, S. Ren, J. Sun. *Deep Residual Learning for Image Recognition*. CVPR 2016;
+  *Identity Mappings in Deep Residual Networks*. ECCV 2016.
+- A. Radford, J. Wu, R. Child, D. Luan, D. Amodei, I. Sutskever. *Language Models are
+  Unsupervised Multitask Learners* (GPT-2). 2019.
+- H. Zhang, Y. Dauphin, T. Ma. *Fixup Initialization: Residual Learning Without
+  Normalization*. ICLR 2019.
+- S. De, S. Smith. *Batch Normalization Biases Residual Blocks Towards the Identity Function in
+  Deep Networks* (SkipInit). NeurIPS 2020.
+- T. Bachlechner, B. P. Majumder, H. Mao, G. Cottrell, J. McAuley. *ReZero is All You Need:
+  Fast Convergence at Large Depth*. 2020.
 - CS231n, *Neural Networks Part 2: Setting up the Data and the Loss* (the 10-layer tanh
   experiment).
 """
