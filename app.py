@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from ui.pages import STATES
+from ui.pages import NAVIGATION, STATES
 from ui.sharing import apply_style, hidden
 from ui.urlcheck import keep_initial_params, report_ignored
 from ui.widgets import FAILURE_MESSAGE
@@ -13,17 +13,8 @@ instructor = hidden("sidebar")     # no sidebar at all, so it never shows before
 st.set_page_config(page_title="initviz", page_icon=":material/casino:", layout="wide",
                    initial_sidebar_state="collapsed" if instructor else "auto")
 
-PAGES = [
-    ("views/home.py", "Home", ":material/home:"),
-    ("views/distributions.py", "Distributions", ":material/bar_chart:"),
-    ("views/propagation.py", "Propagation", ":material/waves:"),
-    ("views/chaos.py", "Edge of chaos", ":material/blur_on:"),
-    ("views/training.py", "Training", ":material/model_training:"),
-    ("views/spectra.py", "Spectra", ":material/ssid_chart:"),
-    ("views/theory.py", "Theory", ":material/functions:"),
-]
-pages = {st.Page(script, title=title, icon=icon, default=script == PAGES[0][0]): script
-         for script, title, icon in PAGES}
+pages = {st.Page(script, title=title, icon=icon, default=script == NAVIGATION[0][0]): script
+         for script, title, icon in NAVIGATION}
 apply_style()
 keep_initial_params()
 page = st.navigation(list(pages), position="hidden" if instructor else "sidebar")

@@ -28,7 +28,6 @@ import re
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from app_server import running_app, visit_page
@@ -145,7 +144,7 @@ def idle_while_waiting(visits):
             merged.append([start, end])
     first_turn = turns[0][0] if turns else 0.0
     idle = 0.0
-    gaps = [(a[1], b[0]) for a, b in zip(merged, merged[1:])]
+    gaps = [(a[1], b[0]) for a, b in zip(merged, merged[1:], strict=False)]
     for gap_start, gap_end in gaps:
         if any(sent < gap_end and started > gap_start for sent, started in events):
             idle += gap_end - gap_start

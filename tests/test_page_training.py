@@ -31,8 +31,9 @@ def _ok(at):
 def test_default_view_trains_and_shows_every_chart_and_the_table():
     at = _run()
     _ok(at)
-    # legend, loss (train, val), data, accuracy (train, val), 4 boundaries, 4 gradient layers
-    assert len(_charts(at)) == 1 + 2 + 1 + 2 + 4 + 4
+    # legend, loss (train, val), data, accuracy (train, val), the epoch marker, 4 boundaries,
+    # 4 gradient layers
+    assert len(_charts(at)) == 1 + 2 + 1 + 2 + 1 + 4 + 4
     table = at.dataframe[0].value
     specs = ["zeros", "random_normal(stddev=1)", "glorot_uniform", "he_normal"]
     assert list(table["Initializer"]) == [display_name(s) for s in specs]

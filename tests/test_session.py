@@ -92,7 +92,8 @@ def test_every_scenario_in_order_in_one_session_shows_its_note():
         assert scenario.note in [i.value for i in at.info], scenario.title
         assert scenario.state.holds(scenario.values, at.session_state), scenario.title
         # a change on the page leaves the scenario: its note goes
-        widget = own_widgets(at, scenario.state)["seed"]
-        widget.set_value(widget.value + 1)
+        widget = next(w for w in own_widgets(at, scenario.state).values()
+                      if w.type in ("number_input", "slider") and isinstance(w.value, int | float))
+        widget.set_value(widget.value - 1 if widget.value >= widget.max else widget.value + 1)
         commit(at)
         assert scenario.note not in [i.value for i in at.info], scenario.title

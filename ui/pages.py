@@ -4,6 +4,16 @@ and the URL check all go through."""
 from initviz.propagation import default_layers
 from ui.pagestate import PageState
 
+NAVIGATION = [
+    ("views/home.py", "Home", ":material/home:"),
+    ("views/distributions.py", "Distributions", ":material/bar_chart:"),
+    ("views/propagation.py", "Propagation", ":material/waves:"),
+    ("views/spectra.py", "Spectra", ":material/ssid_chart:"),
+    ("views/chaos.py", "Edge of chaos", ":material/blur_on:"),
+    ("views/training.py", "Training", ":material/model_training:"),
+    ("views/theory.py", "Theory", ":material/functions:"),
+]
+"""The app's pages in the order of its navigation: script, title, icon."""
 FLAVOR_LABELS = {"keras": "Keras", "pytorch": "PyTorch", "jax": "JAX / Flax"}
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum 0.9", "adam": "Adam"}
 LAYER_KINDS = {"dense": "Dense", "conv": "Conv2D"}

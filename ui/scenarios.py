@@ -13,6 +13,7 @@ import streamlit as st
 from ui.pages import CHAOS, DISTRIBUTIONS, PROPAGATION, SPECTRA, TRAINING, PageState
 from ui.sharing import hidden
 from ui.text import plain
+from ui.upload import forget_upload
 
 URL_KEY = "scenario"
 """The URL parameter that opens a page in one of its scenarios."""
@@ -256,11 +257,18 @@ def open_from_url(state):
         st.toast(f"No scenario named {plain(slug, 40)} on this page; showing the page as it is.",
                  icon=":material/link_off:")
     else:
+        forget_upload()
         state.apply(scenario.values)
         # Streamlit writes a widget value set from session state into the URL only once the
         # widget has run before; here it has not, so the link is written out now.
         st.query_params.update({state.key(name): state.url_text(name, value)
                                 for name, value in scenario.values.items()})
+
+
+def _apply(state, values):
+    """Set the page to a scenario: its values, the defaults for the rest, no uploaded file."""
+    forget_upload()
+    state.apply(values)
 
 
 def scenario_menu(state):
@@ -269,7 +277,7 @@ def scenario_menu(state):
         return
     with st.popover("Scenarios", icon=":material/play_circle:"):
         for scenario in for_page(state):
-            st.button(scenario.title, on_click=state.apply, args=(scenario.values,),
+            st.button(scenario.title, on_click=_apply, args=(state, scenario.values),
                       icon=":material/play_circle:", key=f"scenario.{scenario.slug}",
                       width="stretch")
         st.caption("Each sets every control of the page; the note of the scenario that is on "

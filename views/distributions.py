@@ -11,8 +11,9 @@ from initviz import histograms as hg
 from initviz.charts import distributions as charts
 from initviz.charts.palette import display_names
 from initviz.limits import MAX_DIM
-from ui.cache import MB, ByteCache
+from ui.cache import MB, shared
 from ui.exports import ChartFile
+from ui.notebook import notebook_button
 from ui.pages import DISTRIBUTIONS as STATE
 from ui.pages import FLAVOR_LABELS, LAYER_KINDS
 from ui.scenarios import open_from_url, scenario_menu, show_note
@@ -32,7 +33,7 @@ SIZES = {  # widget -> (label, help)
     "in_ch": ("in channels", None),
     "out_ch": ("out channels", None),
 }
-MEASUREMENTS = ByteCache(50 * MB)
+MEASUREMENTS = shared("distributions.measurements", 30 * MB)
 
 
 def measure(spec, shape, seed, flavor):
@@ -124,7 +125,7 @@ def show_table(stats, compare):
         "looks like the theory. —: no hard bound, or no density (constants, identity). The CSV "
         "has every column (means, minima, the KS statistic)."
     )
-    st.download_button("Download the table as CSV", stats.to_csv(index=False),
+    st.download_button("Download the table as CSV", lambda: stats.to_csv(index=False),
                        file_name="initviz_distributions.csv", mime="text/csv", icon="⬇️")
 
 
@@ -198,6 +199,7 @@ with bar:
         f"result = histograms({specs!r}, {layer_shape}, seed={seed}, flavors={flavors!r}, "
         f"bins={bins})\nresult.stats  # also .bins, .pdf, .rules: tidy DataFrames"
     )
+    notebook_button(STATE)
 torch_shape = (layer_shape[-1], layer_shape[-2], *layer_shape[:-2])
 chart_file = ChartFile("Distributions")
 st.subheader("Sampled weights against theory")

@@ -10,8 +10,9 @@ from initviz.charts import propagation as charts
 from initviz.charts.palette import display_name
 from initviz.limits import MAX_DEPTH, MAX_HISTOGRAM_LAYERS, MAX_WIDTH
 from initviz.propagation import default_layers, fit_samples, propagation_report
-from ui.cache import MB, ByteCache
+from ui.cache import MB, shared
 from ui.exports import ChartFile
+from ui.notebook import notebook_button
 from ui.pages import PROPAGATION as STATE
 from ui.pages import SAMPLE_CHOICES
 from ui.scenarios import open_from_url, scenario_menu, show_note
@@ -29,7 +30,7 @@ def _reset_layers():
     st.session_state[STATE.key("layers")] = default_layers(st.session_state[STATE.key("depth")])
 
 
-REPORTS = ByteCache(120 * MB)
+REPORTS = shared("propagation.reports", 60 * MB)
 
 
 def _report(specs, activation, depth, width, layers, n_samples, seed, flavor, bias_std):
@@ -142,6 +143,7 @@ with bar:
         f"                     n_samples={n_samples}, seed={seed}, flavor={flavor!r}, "
         f"bias_std={bias_std:g})"
     )
+    notebook_button(STATE)
 report_ignored(STATE)
 if not specs:
     st.info("Pick at least one initializer in the sidebar.")

@@ -10,34 +10,42 @@ from initviz.datasets import SOURCES, preview_frame
 from initviz.limits import MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_HIDDEN_WIDTH, MAX_TRAIN_SAMPLES
 from initviz.optimizers import OPTIMIZERS
 from initviz.results import boundary_frame, curves, divergences, summarize
-from ui.cache import MB, ByteCache
+from ui.cache import MB, shared
 from ui.exports import ChartFile
+from ui.notebook import notebook_button
 from ui.pages import BANDS, BATCHES, OPTIMIZER_LABELS
 from ui.pages import TRAINING as STATE
 from ui.scenarios import open_from_url, scenario_menu, show_note
 from ui.sharing import notebook_snippet, share_link, toolbar
 from ui.specs import cached_spec, same_view_notice
 from ui.turns import my_turn, progress
+from ui.upload import describe, load_code, session_cached, session_spec, uploaded_dataset
 from ui.urlcheck import report_ignored
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 KEY = STATE.key
 
 
-TRAININGS = ByteCache(400 * MB)
+TRAININGS = shared("training.results", 160 * MB)
+SUMMARIES = shared("training.summaries", 8 * MB)
 
 
-def _train(data, n_samples, noise, specs, seeds, hidden_layers, activation, optimizer, lr,
-           epochs, batch_size, flavor):
-    """The TrainResult of a configuration, trained once for every session."""
-    def compute():
-        dataset = iv.load_dataset(data, n_samples, noise)
-        with my_turn("Training"), progress("Training every run at once… epoch") as report:
-            return iv.train(dataset, list(specs), list(seeds), hidden_layers, activation,
-                            optimizer, lr, epochs, batch_size, flavor, on_progress=report)
+def _run(dataset, specs, seeds, hidden_layers, activation, optimizer, lr, epochs, batch_size,
+         flavor):
+    """The TrainResult of a configuration on `dataset`, computed now."""
+    with my_turn("Training"), progress("Training every run at once… epoch") as report:
+        return iv.train(dataset, list(specs), list(seeds), hidden_layers, activation,
+                        optimizer, lr, epochs, batch_size, flavor, on_progress=report)
 
-    return TRAININGS.get((data, n_samples, noise, specs, seeds, hidden_layers, activation,
-                          optimizer, lr, epochs, batch_size, flavor), compute,
+
+def _train(data, n_samples, noise, *setup):
+    """The TrainResult of a configuration, trained once for every session; an upload's
+    (`data` its key) once for this session only."""
+    if upload:
+        return session_cached("result", (data, n_samples, noise, *setup),
+                              lambda: _run(upload.dataset, *setup))
+    return TRAININGS.get((data, n_samples, noise, *setup),
+                         lambda: _run(iv.load_dataset(data, n_samples, noise), *setup),
                          on_wait=same_view_notice)
 
 
@@ -69,10 +77,12 @@ def show_data_and_results(config, result, preview, axes, n_specs, n_seeds):
     left, right = st.columns([1, 2])
     with left:
         st.subheader("The data")
-        chart_file.draw(cached_spec(("data", config[:3]), lambda: charts.dataset_chart(
+        chart_file.draw(spec_cache(("data", config[:3]), lambda: charts.dataset_chart(
             preview, regression=not classify)))
+        about = (describe(dataset) if upload else
+                 f"**{dataset.name}** ({SOURCES[dataset.name].summary})")
         st.caption(
-            f"**{dataset.name}** ({SOURCES[dataset.name].summary}): {len(dataset.X_train)} "
+            f"{about}: {len(dataset.X_train)} "
             f"training dots, {len(dataset.X_val)} validation triangles, standardized. "
             f"Axes: {axes}."
         )
@@ -82,7 +92,7 @@ def show_data_and_results(config, result, preview, axes, n_specs, n_seeds):
                                  step=0.05, key=KEY("target"), bind="query-params",
                                  help="'To target' is the first epoch whose training loss is at "
                                  "most this, averaged over the runs that got there.")
-        table = summarize(result, target_loss=target)
+        table = SUMMARIES.get((config, target), lambda: summarize(result, target_loss=target))
         st.dataframe(_results_table(table, classify), hide_index=True, width="stretch")
         st.caption(
             f"{result.runs.shape[0]} runs: {n_specs} initializers × {n_seeds} seeds, "
@@ -90,8 +100,9 @@ def show_data_and_results(config, result, preview, axes, n_specs, n_seeds):
             "diverge."
         )
         down_left, down_right = st.columns(2)
-        down_left.download_button("Results (CSV)", table.to_csv(index=False), "training.csv",
-                                  "text/csv", icon=":material/download:")
+        down_left.download_button("Results (CSV)", lambda: table.to_csv(index=False),
+                                  "training.csv", "text/csv", on_click="ignore",
+                                  icon=":material/download:")
         down_right.download_button("Every epoch (CSV)", lambda: result.history.to_csv(index=False),
                                    "training_history.csv", "text/csv",
                                    icon=":material/download:")
@@ -110,8 +121,8 @@ def curve_options():
 def show_loss(config, result, log_y, band):
     """Loss per epoch: mean line and band across seeds per initializer."""
     task = result.dataset.task
-    chart_file.draw(cached_spec(("legend", config), lambda: charts.legend_chart(result.runs)))
-    chart_file.grid(cached_spec(("loss", config, log_y, band), lambda: charts.curve_chart(
+    chart_file.draw(spec_cache(("legend", config), lambda: charts.legend_chart(result.runs)))
+    chart_file.grid(spec_cache(("loss", config, log_y, band), lambda: charts.curve_chart(
         curves(result.history), divergences(result.history), log_y=log_y, band=band)), 2)
     loss_name = {"binary": "binary cross-entropy", "multiclass": "cross-entropy",
                  "regression": "mean squared error"}[task]
@@ -128,7 +139,7 @@ def show_loss(config, result, log_y, band):
 def show_accuracy(config, result, band):
     if result.dataset.task != "regression":
         st.subheader("Accuracy")
-        chart_file.grid(cached_spec(("accuracy", config, band), lambda: charts.curve_chart(
+        chart_file.grid(spec_cache(("accuracy", config, band), lambda: charts.curve_chart(
             curves(result.history, "accuracy"), divergences(result.history, "accuracy"),
             metric="accuracy", band=band)), 2)
         st.caption("Fraction of points classified correctly. 0.5 on two balanced classes is "
@@ -196,10 +207,10 @@ def _boundary_frames(config, result, preview, seeds, playing):
                                           bind="query-params", **last)
     shown_seed = seed_col.selectbox("Seed", seeds, key=KEY("bseed"), bind="query-params")
     points = preview[preview["split"] == "train"]
-    chart_file.draw(cached_spec(("epoch marker", config, shown_epoch), lambda: (
+    chart_file.draw(spec_cache(("epoch marker", config, shown_epoch), lambda: (
         charts.epoch_marker_chart(curves(result.history), shown_epoch,
                                   divergences(result.history)))))
-    panels = cached_spec(("boundaries", config, shown_epoch, shown_seed),
+    panels = spec_cache(("boundaries", config, shown_epoch, shown_seed),
                          lambda: charts.boundary_chart(
                              boundary_frame(result, shown_epoch, shown_seed), points,
                              result.dataset.n_classes))
@@ -209,7 +220,7 @@ def _boundary_frames(config, result, preview, seeds, playing):
 def show_gradients(config, result):
     """Gradient norm of each layer's weights over the epochs."""
     st.subheader("Gradients")
-    panels = cached_spec(("gradients", config), lambda: charts.grad_norm_chart(
+    panels = spec_cache(("gradients", config), lambda: charts.grad_norm_chart(
         curves(result.grad_norms, "grad_norm", by=("initializer", "layer")),
         divergences(result.history)))
     chart_file.grid(panels, min(4, len(panels)))
@@ -241,6 +252,7 @@ with st.sidebar, st.form("setup", border=False):
     noise = st.number_input("Noise", 0.0, 100.0, STATE.default("noise"), step=0.05,
                             key=KEY("noise"), bind="query-params",
                             help="What noise means depends on the dataset (see Dataset).")
+    upload = uploaded_dataset(STATE)
     st.header("Network")
     layers = st.slider("Hidden layers", 0, MAX_HIDDEN_LAYERS, STATE.default("layers"),
                        key=KEY("layers"), bind="query-params")
@@ -276,13 +288,16 @@ seeds = tuple(range(first_seed, first_seed + n_seeds))
 hidden_layers = (width,) * layers
 batch_size = None if batch == BATCHES[0] else int(batch)
 chart_file = ChartFile("Training")
-config = (data, n_samples, noise, tuple(specs), seeds, hidden_layers, activation, optimizer, lr,
-          epochs, batch_size, flavor)
+spec_cache = session_spec if upload else cached_spec
+config = (upload.key if upload else data, n_samples, noise, tuple(specs), seeds, hidden_layers,
+          activation, optimizer, lr, epochs, batch_size, flavor)
+load_line = (f"import pandas as pd\n{load_code(upload)}" if upload else
+             f"data = iv.load_dataset({data!r}, n_samples={n_samples}, noise={noise:g})")
 with bar:
     share_link()
     notebook_snippet(
         "import initviz as iv\n\n"
-        f"data = iv.load_dataset({data!r}, n_samples={n_samples}, noise={noise:g})\n"
+        f"{load_line}\n"
         f"result = iv.train(data, {list(specs)!r},\n"
         f"                  seeds={list(seeds)!r}, hidden={list(hidden_layers)!r}, "
         f"activation={activation!r},\n"
@@ -290,6 +305,7 @@ with bar:
         f"batch_size={batch_size!r}, flavor={flavor!r})\n"
         "result.history  # one row per run, epoch and split: loss, accuracy"
     )
+    notebook_button(STATE, upload)
 result = or_stop(_train, *config)
 preview, axes = preview_frame(result.dataset)
 show_loss(config, result, log_y, band)

@@ -1,3 +1,5 @@
+import zipfile
+
 from browser_util import assert_no_exception, screenshot, wait_charts, wait_idle
 from playwright.sync_api import expect
 
@@ -46,3 +48,15 @@ def test_a_chart_downloads_as_png(open_page):
     path = download.value.path()
     with open(path, "rb") as file:
         assert file.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_charts_download_as_one_zip_for_slides(open_page):
+    page = _open(open_page, "propagation")
+    page.get_by_text("Table and download").click()
+    page.get_by_role("button", name="Charts for slides").click()
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="All charts").click()
+    assert download.value.suggested_filename == "initviz_propagation_charts.zip"
+    names = zipfile.ZipFile(download.value.path()).namelist()
+    for suffix in (".svg", ".png", "_data.csv"):
+        assert "02_forward-std-of-the-activations" + suffix in names

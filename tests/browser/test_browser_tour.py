@@ -11,12 +11,15 @@ import pytest
 from browser_util import assert_no_exception, wait_charts, wait_idle
 from playwright.sync_api import expect
 
+from ui.pages import NAVIGATION
 from ui.scenarios import SCENARIOS
 
 VIEWPORTS = {"projector": (1280, 720), "phone": (390, 844)}
-PAGES = ("Distributions", "Propagation", "Training", "Theory", "Home")
-CHART_PAGES = ("Distributions", "Propagation", "Training")
-TITLES = {f"views/{title.lower()}.py": title for title in PAGES}
+TITLES = {script: title for script, title, _ in NAVIGATION}
+PAGES = list(TITLES.values())
+CHART_PAGES = [t for t in PAGES if t not in ("Home", "Theory")]
+CHANGED = ("Distributions", "Propagation", "Training")
+"""The pages whose settings the tour changes (every page is visited after each)."""
 OVERFLOW = """() => {
     const main = document.querySelector("[data-testid='stMain']");
     const right = main.getBoundingClientRect().right + 1;
@@ -108,7 +111,7 @@ def test_a_whole_workshop_in_one_tab(browser, server, viewport):
             expect(note).to_be_visible(timeout=120_000)
             settle(page)
             check(page, f"{TITLES[scenario.page]}: {scenario.title}", projector)
-        for title in CHART_PAGES:
+        for title in CHANGED:
             go(page, title, projector)
             change_settings(page, title, projector)
             check(page, f"{title}: changed", projector)
