@@ -190,8 +190,8 @@ def largest_configs(url):
     """Trainings and propagations at the cost budget: (page, query without seed) pairs."""
     wide = _query("train", seeds=5, init=INITS)
     big_data = _query("train", n=5000, layers=4, width=64, seeds=2, init=INITS[:6])
-    deep = _query("prop", depth=12, width=1024, samples=2000,
-                  init=["glorot_normal", "orthogonal", "he_normal"])
+    deep = _query("prop", depth=50, width=500, samples=500,
+                  init=["random_normal(stddev=0.01)", "random_normal(stddev=1)", "glorot_normal"])
     return [
         ("training", f"{wide}&train.epochs="
                      f"{largest_allowed(url, 'training', wide, 'train.epochs', 2000)}"),
@@ -274,7 +274,7 @@ def abandon(log):
         one(url, "training", "train.seed=700")
         one(url, "propagation", "prop.seed=700")
         for name, (page, query), key in [("training at the budget", largest[0], "train"),
-                                         ("propagation 12x1024", largest[2], "prop")]:
+                                         ("propagation 50x500", largest[2], "prop")]:
             alone = one(url, page, f"{query}&{key}.seed=701")
             left = one(url, page, f"{query}&{key}.seed=702", leave_when_started=True)
             following = one(url, page, f"{key}.seed=703")

@@ -208,3 +208,15 @@ def test_chart_specs_are_valid_vega_lite():
                   charts.correlation_map_chart(curves), charts.correlation_depth_chart(depth),
                   charts.trainability_chart(runs)):
         validate_jsonschema(chart.to_dict(), load_schema())
+
+
+def test_the_correlation_curve_meets_the_diagonal_at_c_star_with_slope_chi1_at_one():
+    scales = iv.depth_scales("tanh", 4.0, 0.05)
+    curve = chaos.correlation_curve("tanh", 4.0, 0.05, np.linspace(0, 1, 2001))
+    gap = curve.c_out - curve.c_in
+    crossing = curve.c_in[(gap.shift() > 0) & (gap <= 0)].iloc[0]
+    assert crossing == pytest.approx(scales["c_star"], abs=1e-3)
+    near_one = curve.tail(2)
+    slope = near_one.c_out.diff().iloc[-1] / near_one.c_in.diff().iloc[-1]
+    assert slope == pytest.approx(scales["chi1"], rel=0.01)
+    assert curve.c_out.iloc[-1] == pytest.approx(1, abs=1e-6)

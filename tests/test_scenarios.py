@@ -57,6 +57,16 @@ def residual_nets(config):
             for net in config["nets"]}
 
 
+def edge_of_chaos(config, depths):
+    """The Edge of chaos page's chosen point: its depth scales, and the accuracy its σ_w² reaches
+    at `depths` in the page's experiment, by depth."""
+    scales = iv.depth_scales(config["act"], config["w"], config["b"])
+    runs = iv.trainability("circles", config["act"], [config["w"]], depths, sigma_b2=config["b"],
+                           width=int(config["twidth"]), epochs=int(config["epochs"]),
+                           seeds=range(config["seeds"]))
+    return scales, runs.groupby("depth").train_accuracy.mean()
+
+
 def weights(config, spec, flavor=None):
     return iv.sample(spec, (int(config["fan_in"]), int(config["fan_out"])),
                      seed=int(config["seed"]), flavor=flavor or config["flavor"])
@@ -184,6 +194,33 @@ def _(c):
     assert (losses["zeros"] - math.log(2)).abs().max().max() < 1e-4   # only the bias moves
     under_sgd = training(c | {"opt": "sgd", "lr": 0.5})
     assert not np.isfinite(first_epoch_below(under_sgd["random_normal(stddev=0.01)"], 0.2)).any()
+
+
+@point("train-at-the-edge")
+def _(c):
+    scales, accuracy = edge_of_chaos(c, [40])
+    assert c["w"] == pytest.approx(iv.critical_weight_variance(c["act"], c["b"]), abs=0.01)
+    assert scales["chi1"] == pytest.approx(1, abs=1e-3) and scales["xi_c"] > 1000
+    assert accuracy[40] > 0.95
+
+
+@point("too-ordered")
+def _(c):
+    scales, accuracy = edge_of_chaos(c, [20, 30, 40])
+    assert scales["chi1"] == pytest.approx(0.76, abs=0.01)
+    assert scales["xi_c"] == pytest.approx(3.6, abs=0.1) and scales["c_star"] == 1
+    assert accuracy[20] > 0.95
+    assert accuracy[30] < 0.6 and accuracy[40] < 0.6
+
+
+@point("chaotic")
+def _(c):
+    scales, accuracy = edge_of_chaos(c, [5, 30, 40])
+    assert scales["chi1"] == pytest.approx(1.34, abs=0.01)
+    assert scales["c_star"] == pytest.approx(0.17, abs=0.01)
+    assert scales["xi_c"] == pytest.approx(7, abs=0.1)
+    assert accuracy[5] > 0.95
+    assert accuracy[30] < 0.6 and accuracy[40] < 0.6
 
 
 @point("orthogonal-tanh")
