@@ -122,7 +122,7 @@ def correlation_curve(activation, sigma_w2, sigma_b2, c_in=CURVE_C):
     """The correlation map at the variance's fixed point q*: c^{l+1} for each c^l of `c_in`.
 
     Its crossings of the diagonal are the fixed points (c = 1 always; c* < 1 in the chaotic
-    phase), its slope at c = 1 is χ₁ (Poole et al. 2016, Fig. 2). A q* of 0 or inf is taken at
+    phase), its slope at c = 1 is χ₁ (Poole et al. 2016). A q* of 0 or inf is taken at
     its limit (`meanfield.limit`).
 
     Returns

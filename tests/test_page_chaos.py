@@ -51,10 +51,10 @@ def test_defaults_sit_on_the_critical_line_and_offer_the_experiment():
     assert any("What am I looking at?" in c.value for c in at.caption)
 
 
-def test_the_map_labels_xavier_and_lecun_apart_where_they_coincide():
+def test_xavier_and_lecun_make_a_bullseye_where_they_coincide():
     phase = charts(run())[0]
-    texts = [layer for layer in phase["layer"] if layer["mark"]["type"] == "text"]
-    assert sorted(layer["mark"]["dy"] for layer in texts) == [-22, -8]
+    [dots] = [layer for layer in phase["layer"] if "size" in layer.get("encoding", {})]
+    assert dots["encoding"]["size"]["scale"]["range"] == [180, 60, 15]
 
 
 def test_the_charts_are_valid_vega_lite():

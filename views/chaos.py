@@ -9,6 +9,7 @@ import streamlit as st
 from initviz import chaos, meanfield, trainable
 from initviz.activations import ACTIVATIONS
 from initviz.charts import chaos as charts
+from initviz.charts.palette import display_name
 from ui.cache import MB, shared
 from ui.exports import ChartFile
 from ui.pages import CHAOS as STATE
@@ -20,8 +21,7 @@ from ui.widgets import int_input, or_stop
 
 KEY = STATE.key
 PLACED = ["he_normal", "glorot_normal", "lecun_normal", "random_normal(stddev=1)",
-          "random_normal(stddev=0.01)"]
-"""The initializers drawn on the map."""
+          "random_normal(stddev=0.01)"]       # the initializers drawn on the map
 INPUT_CORRELATIONS = (0.2, 0.99)
 CORRELATION_DEPTH = 30
 DATASET = "circles"
@@ -81,16 +81,21 @@ def _experiment(config, run):
 def _number(value):
     if math.isnan(value):
         return "—"
-    return "∞" if math.isinf(value) else f"{value:.3g}"
+    if math.isinf(value):
+        return "∞"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def show_map(chart_file, activation, sigma_w2, sigma_b2, width):
+    """Draw the ξ_c map; returns it and the initializers off it ("0.01·N(0,1) at 0.0032")."""
     diagram, critical = _diagram(activation)
     points = _placed(width, sigma_b2)
     chart_file.draw(cached_spec(
         ("phase", activation, sigma_w2, sigma_b2, width),
         lambda: charts.phase_chart(diagram, critical, points, chosen=(sigma_w2, sigma_b2))))
-    return diagram
+    off = points[~points.sigma_w2.between(diagram.sigma_w2.min(), diagram.sigma_w2.max())]
+    return diagram, [f"{display_name(s)} at {w:.2g}" for s, w in zip(off.initializer,
+                                                                     off.sigma_w2, strict=True)]
 
 
 def show_point(chart_file, activation, sigma_w2, sigma_b2):
@@ -130,11 +135,13 @@ def show_experiment(chart_file, config, sigma_w2):
         "once run, it is kept for everyone.")
     runs = _experiment(config, run=False)
     if runs is None:
-        left, right = st.columns([1, 3])
-        run = left.button("Run the experiment", type="primary", icon=":material/play_arrow:")
-        right.caption("Changing any setting while it runs stops it.")
+        offer = st.empty()
+        with offer.container(horizontal=True, vertical_alignment="center"):
+            run = st.button("Run the experiment", type="primary", icon=":material/play_arrow:")
+            st.caption("Changing any setting while it runs stops it.")
         if not run:
             return
+        offer.empty()
         runs = or_stop(_experiment, config, True)
     chart_file.draw(cached_spec(("trainability", config, sigma_w2),
                                 lambda: charts.trainability_chart(runs, chosen=sigma_w2)))
@@ -188,27 +195,32 @@ with bar:
 
 left, right = st.columns(2)
 with left:
-    diagram = show_map(chart_file, activation, sigma_w2, sigma_b2, width)
+    diagram, off_map = show_map(chart_file, activation, sigma_w2, sigma_b2, width)
 with right:
     scales, depth = show_point(chart_file, activation, sigma_w2, sigma_b2)
+show_note(STATE, st.container())
+edges = f" ({'; '.join(off_map)}: drawn at the map's edge)" if off_map else ""
 st.caption(
     "**What am I looking at?** Left: every (σ_w², σ_b²) of a wide random net, coloured by ξ_c, "
     "the number of layers over which it forgets how two inputs differ (log colour; yellow: "
-    "thousands of layers). Left of the dashed white line (χ₁ = 1, the *edge of chaos*) the net "
-    f"is ordered: all inputs end up alike; right of it, chaotic: they decorrelate. Dots: where "
-    f"each initializer puts {width}-unit square layers (σ_w² = width · Var(W)) with biases of "
-    "variance σ_b²; the red cross is the chosen point. Right: one layer's map of the two "
-    "inputs' correlation at the chosen point; where it meets the dashed diagonal, the "
-    "correlation stops changing (Poole et al. 2016).")
-show_note(STATE, st.container())
-show_scales(scales)
+    "thousands). Left of the dashed white line (χ₁ = 1, the *edge of chaos*) the net is "
+    "ordered: all inputs end up alike; right of it, chaotic: they decorrelate (Poole et al. "
+    f"2016; Schoenholz et al. 2017, Fig. 1). Dots: where each initializer puts {width}-"
+    f"unit square layers, σ_w² = width · Var(W), with biases of variance σ_b²{edges}; the red "
+    "cross is the chosen point. Right: one layer's map of two inputs' correlation at the chosen "
+    "point; where it meets the dashed diagonal, the correlation stops changing.")
+left, right = st.columns([1, 2])
+with left:
+    show_scales(scales)
 if depth is not None:
-    chart_file.draw(cached_spec(("correlation depth", activation, sigma_w2, sigma_b2),
-                                lambda: charts.correlation_depth_chart(depth)))
-    st.caption(
-        f"Two pairs of inputs, correlated {' and '.join(map(str, INPUT_CORRELATIONS))}, through "
-        f"{CORRELATION_DEPTH} layers at the chosen point: ordered nets pull every pair to 1 "
-        "(the net cannot tell them apart), chaotic ones to c* < 1, both at the pace ξ_c.")
+    with right:
+        chart_file.draw(cached_spec(("correlation depth", activation, sigma_w2, sigma_b2),
+                                    lambda: charts.correlation_depth_chart(depth)))
+        st.caption(
+            f"Two pairs of inputs, correlated {' and '.join(map(str, INPUT_CORRELATIONS))}, "
+            f"through {CORRELATION_DEPTH} layers at the chosen point: ordered nets pull every "
+            "pair to 1 (the net cannot tell them apart), chaotic ones to c* < 1, both at the "
+            "pace ξ_c.")
 show_experiment(chart_file, config, sigma_w2)
 st.download_button("Phase diagram (CSV)", lambda: diagram.to_csv(index=False),
                    "phase_diagram.csv", "text/csv", icon=":material/download:")

@@ -8,7 +8,8 @@ from . import palette
 
 XI_RANGE = (0.5, 1000.0)
 """ξ_c shown on the log colour scale; larger (up to inf at criticality) shows as the top colour."""
-SIZE = {"width": 420, "height": 300}
+SIZE = {"width": "container", "height": 250}
+"""Every chart fills its column's width; the plot keeps its height (legends add to it)."""
 
 
 def _edges(values):
@@ -67,7 +68,7 @@ def phase_chart(diagram, critical=None, points=None, chosen=None):
               scale=alt.Scale(domain=[cells.y_lo.min(), cells.y_hi.max()], nice=False))
     tooltip = [alt.Tooltip(c, format=".4g") for c in
                ("sigma_w2:Q", "sigma_b2:Q", "q_star:Q", "chi1:Q", "c_star:Q", "xi_c:Q")]
-    base = alt.Chart(cells, **SIZE).encode(x=x, x2="x_hi:Q", y=y, y2="y_hi:Q")
+    base = alt.Chart(cells).encode(x=x, x2="x_hi:Q", y=y, y2="y_hi:Q")
     layers = [
         base.transform_filter("isValid(datum.xi_shown) && isFinite(datum.xi_shown)")
         .mark_rect().encode(
@@ -87,32 +88,31 @@ def phase_chart(diagram, critical=None, points=None, chosen=None):
     if chosen is not None:
         layers.append(_chosen(*np.clip(chosen, [cells.x_lo.min(), cells.y_lo.min()],
                                        [cells.x_hi.max(), cells.y_hi.max()]), "chosen point"))
-    return alt.layer(*layers).properties(title="Depth scale ξ_c: ordered (left), chaotic (right)")
+    return alt.layer(*layers).resolve_scale(color="independent").properties(
+        title="Depth scale ξ_c: ordered (left), chaotic (right)", **SIZE)
 
 
-LABEL_STEP = 14
-"""Pixels between the labels of initializers that land on one spot (Xavier and LeCun on square
-layers)."""
+POINT_SIZES = (180, 60, 15)
+"""Sizes of the dots of initializers that land on one spot, outermost first (Xavier and LeCun
+on square layers make a two-coloured bullseye)."""
 
 
 def _points(points, cells):
+    """One dot per initializer, coloured as on every page, named in a legend below the map."""
     labels = palette.order(points)
     shown = palette.named(points, labels).assign(
         x=points.sigma_w2.clip(cells.x_lo.min(), cells.x_hi.max()),
         y=points.sigma_b2.clip(cells.y_lo.min(), cells.y_hi.max()))
-    shown["stack"] = shown.groupby(["x", "y"]).cumcount()
-    base = alt.Chart(shown).encode(x="x:Q", y="y:Q")
-    texts = [base.transform_filter(f"datum.stack == {rank}")
-             .mark_text(align="left", dx=8, dy=-8 - LABEL_STEP * rank, fontWeight="bold",
-                        color="white").encode(text="name:N")
-             for rank in range(int(shown["stack"].max()) + 1)]
-    return [
-        base.mark_point(filled=True, size=110, stroke="white", strokeWidth=1.5, opacity=1).encode(
-            color=palette.color(labels, legend=None),
-            tooltip=[*palette.TOOLTIP, alt.Tooltip("sigma_w2:Q", format=".4g"),
-                     alt.Tooltip("sigma_b2:Q", format=".4g")]),
-        *texts,
-    ]
+    shown["stack"] = shown.groupby(["x", "y"]).cumcount().clip(upper=len(POINT_SIZES) - 1)
+    legend = alt.Legend(title=None, orient="bottom", columns=3, labelFontSize=12,
+                        symbolStrokeColor="white", labelLimit=150)
+    return [alt.Chart(shown.sort_values("stack", kind="stable")).mark_point(
+        filled=True, stroke="white", strokeWidth=1.5, opacity=1).encode(
+        x="x:Q", y="y:Q", color=palette.color(labels, legend=legend),
+        size=alt.Size("stack:O", legend=None, scale=alt.Scale(
+            domain=list(range(len(POINT_SIZES))), range=list(POINT_SIZES))),
+        tooltip=[*palette.TOOLTIP, alt.Tooltip("sigma_w2:Q", format=".4g"),
+                 alt.Tooltip("sigma_b2:Q", format=".4g")])]
 
 
 def correlation_map_chart(curves):
@@ -122,7 +122,7 @@ def correlation_map_chart(curves):
     """
     diagonal = pd.DataFrame({"c_in": [-1.0, 1.0], "c_out": [-1.0, 1.0]})
     axis = alt.Scale(domain=[curves.c_in.min(), 1])
-    lines = alt.Chart(curves, **SIZE).mark_line(strokeWidth=2.5).encode(
+    lines = alt.Chart(curves).mark_line(strokeWidth=2.5).encode(
         x=alt.X("c_in:Q", title="correlation at layer l", scale=axis),
         y=alt.Y("c_out:Q", title="correlation at layer l + 1", scale=axis),
         color=alt.Color("label:N", title=None, legend=alt.Legend(orient="top")),
@@ -130,7 +130,7 @@ def correlation_map_chart(curves):
                  alt.Tooltip("c_out:Q", format=".4f")])
     ident = alt.Chart(diagonal).transform_filter(f"datum.c_in >= {curves.c_in.min()}").mark_line(
         color="#888", strokeDash=[4, 4]).encode(x="c_in:Q", y="c_out:Q")
-    return alt.layer(ident, lines).properties(title="Correlation map")
+    return alt.layer(ident, lines).properties(title="Correlation map", **SIZE)
 
 
 def correlation_depth_chart(frame):
@@ -138,7 +138,7 @@ def correlation_depth_chart(frame):
 
     source is "mean field" (line) or "measured" (points), so a simulation can sit on the theory.
     """
-    base = alt.Chart(frame, **SIZE).encode(
+    base = alt.Chart(frame).encode(
         x=alt.X("layer:Q", title="layer", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("correlation:Q", title="correlation of the two inputs",
                 scale=alt.Scale(domain=[min(0.0, frame.correlation.min()), 1])),
@@ -147,7 +147,7 @@ def correlation_depth_chart(frame):
     return alt.layer(
         base.transform_filter("datum.source == 'mean field'").mark_line(strokeWidth=2.5),
         base.transform_filter("datum.source != 'mean field'").mark_point(filled=True, size=40),
-    ).properties(title="Correlation over depth")
+    ).properties(title="Correlation over depth", **SIZE)
 
 
 def trainability_chart(runs, chosen=None):
@@ -166,7 +166,7 @@ def trainability_chart(runs, chosen=None):
               scale=alt.Scale(domain=[cells.x_lo.min(), cells.x_hi.max()], nice=False))
     y = alt.Y("y_lo:Q", title="depth (hidden layers)",
               scale=alt.Scale(domain=[cells.y_lo.min(), top], nice=False))
-    heat = alt.Chart(cells, **SIZE).mark_rect().encode(
+    heat = alt.Chart(cells).mark_rect().encode(
         x=x, x2="x_hi:Q", y=y, y2="y_hi:Q",
         color=alt.Color("train_accuracy:Q", title="train accuracy",
                         scale=alt.Scale(scheme="redyellowgreen", domain=[0.4, 1.0], clamp=True)),
@@ -180,4 +180,4 @@ def trainability_chart(runs, chosen=None):
     if chosen is not None:
         layers.append(_chosen(float(np.clip(chosen, cells.x_lo.min(), cells.x_hi.max())), top,
                               "chosen σ_w²"))
-    return alt.layer(*layers).properties(title="Which depths train (line: 6·ξ_c)")
+    return alt.layer(*layers).properties(title="Which depths train (line: 6·ξ_c)", **SIZE)
