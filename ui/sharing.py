@@ -16,8 +16,9 @@ def hidden(part):
 
 STYLE = """<style>
 [data-testid='stMainBlockContainer'] {padding-top: 2.5rem; padding-bottom: 3rem}
-[data-baseweb='tag'] {max-width: 100% !important; height: auto !important}
-[data-baseweb='tag'] span {max-width: none !important; white-space: normal; overflow: visible}
+[data-testid='stMultiSelectTagsContainer'] [data-tag] {max-width: 100% !important; height: auto}
+[data-testid='stMultiSelectTagsContainer'] [data-tag] span[title] {max-width: none !important;
+  white-space: normal; overflow-wrap: anywhere; text-overflow: clip}
 </style>"""
 """Charts start near the top of a projector's screen; an initializer chip shows its whole spec."""
 INSTRUCTOR_STYLE = """<style>

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.pages import CHAOS, DISTRIBUTIONS, PROPAGATION, SPECTRA, TRAINING
+from ui.pages import CHAOS, DISTRIBUTIONS, NAVIGATION, PROPAGATION, SPECTRA, TRAINING
 from ui.scenarios import for_page
 
 st.title("initviz: see why weight initialization matters")
@@ -14,25 +14,25 @@ and every unit learns the same thing. The right scale depends on the layer's fan
 and on the activation: that is what Glorot/Xavier, He/Kaiming and LeCun initialization compute.
 """
 )
-cols = st.columns(6)
-cards = [
-    ("views/distributions.py", "Distributions", ":material/bar_chart:",
-     "Sample weight matrices and compare them with the theoretical density and bounds."),
-    ("views/propagation.py", "Propagation", ":material/waves:",
-     "Watch activations and gradients vanish or explode through a deep net."),
-    ("views/chaos.py", "Edge of chaos", ":material/blur_on:",
-     "The ordered and chaotic phases, the critical line, and which depths can train."),
-    ("views/training.py", "Training", ":material/model_training:",
-     "Train the same small net from different initializations and compare the curves."),
-    ("views/spectra.py", "Spectra", ":material/ssid_chart:",
-     "The Jacobian's singular values (dynamical isometry) and residual nets at depth."),
-    ("views/theory.py", "Theory", ":material/functions:",
-     "Formulas, gains, framework defaults and the naming traps."),
-]
-for col, (page, title, icon, text) in zip(cols, cards, strict=True):
-    with col, st.container(border=True):
-        st.page_link(page, label=title, icon=icon)
-        st.caption(text)
+SUMMARIES = {
+    "views/distributions.py": "Sample weight matrices and compare them with the theoretical "
+                              "density and bounds.",
+    "views/propagation.py": "Watch activations and gradients vanish or explode through a deep "
+                            "net.",
+    "views/spectra.py": "The Jacobian's singular values (dynamical isometry) and residual nets "
+                        "at depth.",
+    "views/chaos.py": "The ordered and chaotic phases, the critical line, and which depths can "
+                      "train.",
+    "views/training.py": "Train the same small net from different initializations and compare "
+                         "the curves.",
+    "views/theory.py": "Formulas, gains, framework defaults and the naming traps.",
+}
+cards = [(script, title, icon) for script, title, icon in NAVIGATION if script in SUMMARIES]
+for start in range(0, len(cards), 3):
+    for col, (page, title, icon) in zip(st.columns(3), cards[start:start + 3], strict=False):
+        with col, st.container(border=True):
+            st.page_link(page, label=title, icon=icon)
+            st.caption(SUMMARIES[page])
 
 st.subheader("Workshop scenarios")
 st.caption(

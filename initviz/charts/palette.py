@@ -191,7 +191,7 @@ def legend_chart(labels, title="Initializer", dashes=None):
         layers.append(alt.Chart(styles).mark_line(opacity=0).encode(strokeDash=alt.StrokeDash(
             "style:N", title=None, sort=list(dashes),
             scale=alt.Scale(domain=list(dashes), range=list(dashes.values())),
-            legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeColor="#555",
+            legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeColor="#555",
                               symbolStrokeWidth=3, symbolSize=500, labelFontSize=13))))
     return alt.layer(*layers).properties(
         width="container", height=1,
