@@ -14,7 +14,6 @@ and every unit learns the same thing. The right scale depends on the layer's fan
 and on the activation: that is what Glorot/Xavier, He/Kaiming and LeCun initialization compute.
 """
 )
-cols = st.columns(6)
 cards = [
     ("views/distributions.py", "Distributions", ":material/bar_chart:",
      "Sample weight matrices and compare them with the theoretical density and bounds."),
@@ -29,10 +28,11 @@ cards = [
     ("views/theory.py", "Theory", ":material/functions:",
      "Formulas, gains, framework defaults and the naming traps."),
 ]
-for col, (page, title, icon, text) in zip(cols, cards, strict=True):
-    with col, st.container(border=True):
-        st.page_link(page, label=title, icon=icon)
-        st.caption(text)
+for row in range(0, len(cards), 3):     # six in one row cut their titles at 1280 px
+    for col, (page, title, icon, text) in zip(st.columns(3), cards[row:row + 3], strict=True):
+        with col, st.container(border=True):
+            st.page_link(page, label=title, icon=icon)
+            st.caption(text)
 
 st.subheader("Workshop scenarios")
 st.caption(
