@@ -6,21 +6,20 @@ grid's 21 σ_b²; best of 3, in rounds.
 
 Trainability: `trainability` on its default grid (9 σ_w² × 6 depths up to 40, circles, tanh,
 width 32, 300 full-batch epochs; one `iv.train` call per depth), once, beside the same grid's
-deepest call alone. If `iv.train`'s per-request compute cap refuses a depth, the refusal is
-printed and the grid is timed with that cap lifted, to show what it would need.
+deepest call alone, each with the cost model's estimate (the grid owns
+`limits.MAX_EXPERIMENT_SECONDS`; its deepest call alone is over `iv.train`'s per-request budget).
 
 Run: ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/chaos.py``.
 """
 
 import time
-from contextlib import nullcontext
-from unittest import mock
 
 from timing import best_interleaved  # also puts the checkout on the path
 
-from initviz import chaos, training
-from initviz.errors import InputError
-from initviz.trainable import DEPTHS, trainability
+from initviz import chaos
+from initviz.datasets import load_dataset
+from initviz.limits import MAX_EXPERIMENT_SECONDS
+from initviz.trainable import DEPTHS, SIGMA_W2, _grid_seconds, trainability, weight_spec
 
 
 def phase_diagrams():
@@ -43,20 +42,19 @@ def _timed(f):
 
 
 def trainability_grid():
-    lifted = nullcontext()
-    try:
-        alone = _timed(lambda: trainability(depths=DEPTHS[-1:]))[1]
-    except InputError as refusal:
-        print(f"iv.train refuses depth {DEPTHS[-1]} of the default grid: {refusal}")
-        print("Timed with iv.train's compute cap lifted:")
-        lifted = mock.patch.object(training, "_check_cost", lambda plan: None)
-        with lifted:
-            alone = _timed(lambda: trainability(depths=DEPTHS[-1:]))[1]
-    with lifted:
-        table, seconds = _timed(trainability)
+    circles, specs = load_dataset("circles"), [weight_spec(w) for w in SIGMA_W2]
+
+    def estimate(depths):
+        return _grid_seconds(circles, specs, [0], [[32] * d for d in depths], 300, "sgd", 0.1,
+                             None, "tanh")
+
+    alone = _timed(lambda: trainability(depths=DEPTHS[-1:]))[1]
+    table, seconds = _timed(trainability)
     pivot = table.pivot(index="depth", columns="sigma_w2", values="train_accuracy")
     print(f"Trainability, default grid ({table.sigma_w2.nunique()} σ_w² × {len(DEPTHS)} depths "
-          f"{DEPTHS}): {seconds:.1f} s; depth {DEPTHS[-1]} alone {alone:.1f} s")
+          f"{DEPTHS}): {seconds:.1f} s (estimated {estimate(DEPTHS):.1f} s, budget "
+          f"{MAX_EXPERIMENT_SECONDS:g} s); depth {DEPTHS[-1]} alone {alone:.1f} s (estimated "
+          f"{estimate(DEPTHS[-1:]):.1f} s)")
     print("Train accuracy after 300 epochs (rows: depth):")
     print(pivot.round(2).to_string())
     six_xi = table.groupby("sigma_w2").xi_c.first() * 6

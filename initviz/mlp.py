@@ -12,6 +12,7 @@ from scipy import special
 from .activations import get_activation
 from .errors import InputError
 from .initializers import sample
+from .residual import Branch
 
 
 def layer_seed(seed, layer):
@@ -19,20 +20,51 @@ def layer_seed(seed, layer):
     return int(np.random.SeedSequence([seed, layer]).generate_state(1)[0])
 
 
-def initial_weights(spec, seed, sizes, flavor="keras", bias=0.0):
+def block_layers(sizes, residual):
+    """Indices of the layers that are residual blocks: every hidden layer after the first of a
+    residual net (the input and output layers stay plain); () for a plain stack."""
+    return () if residual is None else tuple(range(1, len(sizes) - 2))
+
+
+def gated_layers(sizes, residual):
+    """The block layers that carry a learned gate α (ReZero's), else ()."""
+    return block_layers(sizes, residual) if residual == "rezero" else ()
+
+
+def initial_weights(spec, seed, sizes, flavor="keras", bias=0.0, residual=None):
     """Weights of one run: ``[(W, b), ...]``, W of shape (fan_in, fan_out), float64.
 
     Layer l's W is ``sample(spec, (sizes[l], sizes[l + 1]), layer_seed(seed, l), flavor)``; every
-    bias is the constant `bias`.
+    bias is the constant `bias`. The blocks of a residual net (`residual`, see
+    `initviz.residual`) have their branch's factors applied, and ReZero's a gate:
+    ``(W, b, α = 0)``.
     """
-    return [
+    weights = [
         (sample(spec, (n_in, n_out), layer_seed(seed, layer), flavor), np.full(n_out, bias))
         for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True))
     ]
+    blocks = block_layers(sizes, residual)
+    if blocks:
+        branch = Branch(residual, len(blocks))
+        gate = (np.zeros(()),) if residual == "rezero" else ()
+        for layer in blocks:
+            W, b = weights[layer]
+            weights[layer] = (branch.weight * W, branch.bias * b, *gate)
+    return weights
 
 
-def stack(weights, sizes, dtype):
-    """Stack per-run ``[(W, b), ...]`` into ``[W0, b0, ...]``, shapes (K, in, out) and (K, out, 1).
+def _gates(weights, gated):
+    """The gates of `gated` layers of every run, (K, blocks), or InputError."""
+    try:
+        return np.array([[float(run[layer][2]) for layer in gated] for run in weights])
+    except (IndexError, TypeError, ValueError):
+        raise InputError("initial_weights: every block of a ReZero net is (W, b, gate), with "
+                         "the gate a number.") from None
+
+
+def stack(weights, sizes, dtype, gated=()):
+    """Stack per-run ``[(W, b), ...]`` into ``[W0, b0, ...]``, shapes (K, in, out) and (K, out, 1),
+    followed by the gates of the `gated` layers, (K, len(gated)), if any.
 
     Raises InputError if a run's shapes do not match `sizes`.
     """
@@ -49,7 +81,17 @@ def stack(weights, sizes, dtype):
                 f"b of shape ({n_out},), got {W.shape[1:]} and {b.shape[1:]}."
             )
         params += [W, b[:, :, None]]
-    return params
+    return params + ([_gates(weights, gated).astype(dtype)] if gated else [])
+
+
+def unstack(params, gated=()):
+    """Per-run ``[(W, b), ...]`` (``(W, b, gate)`` for `gated` layers): copies of `stack`'s
+    arrays."""
+    layers = len(params) // 2
+    column = {layer: j for j, layer in enumerate(gated)}
+    return [[(params[2 * i][r].copy(), params[2 * i + 1][r, :, 0].copy(),
+              *((params[-1][r, column[i]].copy(),) if i in column else ()))
+             for i in range(layers)] for r in range(params[0].shape[0])]
 
 
 class Nonlinearity:
@@ -134,13 +176,21 @@ def _split(blocks):
     return [v for blk in blocks for v in (blk[:, :-1], np.swapaxes(blk[:, -1:], -1, -2))]
 
 
+def _times_weights(w, dz, out):
+    """``out = w @ dz``, the gradient with respect to a layer's inputs (without bias row)."""
+    if w.shape[-1] == 1:        # an outer product: broadcasting beats matmul
+        np.multiply(w, dz, out=out)
+    else:
+        np.matmul(w, dz, out=out)
+
+
 class MLP:
     """K networks of one architecture, computing on stacked parameters.
 
     All parameters of a run are contiguous in a row of `flat` (K, parameters), layer by layer as
     a block (in + 1, out): W above bᵀ, the weights of a matmul on inputs with a row of ones.
-    `params` and `grads` are ``[W0, b0, ...]`` views of `flat` and `flat_grads`, so an optimizer
-    can step all of them as one array.
+    `params` and `grads` are ``[W0, b0, ...]`` views of `flat` and `flat_grads` (then `gates`
+    more columns, if any, for subclasses), so an optimizer can step all of them as one array.
 
     Parameters
     ----------
@@ -151,19 +201,22 @@ class MLP:
         Layer widths, input first, output last.
     activation : str
         Activation of every hidden layer.
+    gates : int
+        Extra learned numbers per run after the layers' blocks (`ResidualMLP`'s gates).
     """
 
-    def __init__(self, params, sizes, activation):
+    def __init__(self, params, sizes, activation, gates=0):
         self.sizes = tuple(sizes)
         self.nonlinearity = Nonlinearity(activation)
         n = sum((a + 1) * b for a, b in zip(self.sizes[:-1], self.sizes[1:], strict=True))
-        self.flat = np.empty((params[0].shape[0], n), params[0].dtype)
+        self.flat = np.empty((params[0].shape[0], n + gates), params[0].dtype)
         self.flat_grads = np.empty_like(self.flat)
         self.blocks = _blocks(self.flat, self.sizes)
         self.blocks_t = [np.swapaxes(block, -1, -2) for block in self.blocks]   # (K, out, in + 1)
-        self.params = _split(self.blocks)
         self.grad_blocks = _blocks(self.flat_grads, self.sizes)
-        self.grads = _split(self.grad_blocks)
+        extra = slice(n, n + gates)
+        self.params = _split(self.blocks) + ([self.flat[:, extra]] if gates else [])
+        self.grads = _split(self.grad_blocks) + ([self.flat_grads[:, extra]] if gates else [])
         for mine, given in zip(self.params, params, strict=True):
             mine[...] = given
         self._buffers = {}
@@ -204,11 +257,7 @@ class MLP:
             np.matmul(fwd.inputs[layer], np.swapaxes(dz, -1, -2), out=self.grad_blocks[layer])
             if layer:
                 da = buf.da[layer - 1]
-                w = self.params[2 * layer]
-                if w.shape[-1] == 1:        # an outer product: broadcasting beats matmul
-                    np.multiply(w, dz, out=da)
-                else:
-                    np.matmul(w, dz, out=da)
+                _times_weights(self.params[2 * layer], dz, da)
                 self.nonlinearity.backprop(da, fwd.z[layer - 1], fwd.a[layer - 1])
                 dz = da
         return self.grads
@@ -216,3 +265,99 @@ class MLP:
     def output_gradient_buffer(self, n):
         """A (K, outputs, n) array to write d loss / d logits into."""
         return self._get(Backward, (n,)).da[-1]
+
+
+class ResidualForward(Forward):
+    """`Forward`'s buffers, and the stream after each hidden layer: ``s[i]`` (K, width, n).
+
+    The input of block l (``inputs[l]``) holds φ of the stream before it; the last stream is
+    the output layer's input."""
+
+    def __init__(self, k, x_shape, sizes, dtype):
+        super().__init__(k, x_shape, sizes, dtype)
+        self.s = [np.empty_like(a) for a in self.a[:-1]] + [self.a[-1]]
+
+
+class ResidualBackward:
+    """Buffers of a residual backward pass: ∂/∂stream, a branch's ∂/∂z and ∂/∂input, and
+    ∂/∂logits (`da[-1]`, as in `Backward`)."""
+
+    def __init__(self, k, shape, sizes, dtype):
+        n, width = shape[-1], sizes[1]
+        self.ds, self.dz, self.dx = (np.empty((k, width, n), dtype) for _ in range(3))
+        self.da = [np.empty((k, sizes[-1], n), dtype)]
+
+
+class ResidualMLP(MLP):
+    """K residual nets: a plain first hidden layer, then blocks
+    ``s_l = s_{l−1} + α·(φ(s_{l−1}) @ W_l + b_l)`` (`initviz.residual`), a plain output layer
+    on the last stream.
+
+    The branch factors are in the weights (`initial_weights`); α is the constant of `scaling`,
+    or for ReZero a learned gate per block and run, the last `len(blocks)` columns of `flat`
+    (``params[-1]``, (K, blocks)).
+
+    Parameters
+    ----------
+    params, sizes, activation
+        As `MLP`'s; `params` ends with the gates for ReZero. Hidden widths must be equal.
+    scaling : str
+        One of `initviz.residual.SCALINGS`.
+    """
+
+    def __init__(self, params, sizes, activation, scaling):
+        self.layers = block_layers(sizes, scaling)
+        gated = len(gated_layers(sizes, scaling))
+        super().__init__(params, sizes, activation, gates=gated)
+        self.gates = self.params[-1] if gated else None
+        self.gate_grads = self.grads[-1] if gated else None
+        self.alpha = Branch(scaling, len(self.layers)).alpha
+        self.unit = self.gates is None and self.alpha == 1.0     # α = 1: no scaling pass
+
+    def _alpha(self, j):
+        """α of the j-th block: a constant, or the (K, 1, 1) gates."""
+        return self.alpha if self.gates is None else self.gates[:, j, None, None]
+
+    def forward(self, x):
+        """Logits (K, outputs, n) for transposed inputs `x` of shape (in, n) or (K, in, n)."""
+        buf = self._last = self._get(ResidualForward, x.shape)
+        buf.inputs[0][..., :-1, :] = x
+        first = buf.s[0] if self.nonlinearity.in_place else buf.z[0]
+        np.matmul(self.blocks_t[0], buf.inputs[0], out=first)
+        self.nonlinearity.forward(first, buf.s[0])
+        for j, layer in enumerate(self.layers):
+            before, after = buf.s[j], buf.s[j + 1]
+            self.nonlinearity.forward(before, buf.a[layer - 1])     # inputs[layer], above ones
+            np.matmul(self.blocks_t[layer], buf.inputs[layer], out=buf.z[layer])
+            if self.unit:
+                np.add(buf.z[layer], before, out=after)
+            else:
+                np.multiply(buf.z[layer], self._alpha(j), out=after)
+                after += before
+        return np.matmul(self.blocks_t[-1], buf.inputs[-1], out=buf.z[-1])
+
+    def backward(self, dz):
+        """Gradients of the loss w.r.t. every parameter (and gate), right after a forward
+        pass; as `MLP.backward`."""
+        fwd = self._last
+        buf = self._get(ResidualBackward, (dz.shape[-1],))
+        np.matmul(fwd.inputs[-1], np.swapaxes(dz, -1, -2), out=self.grad_blocks[-1])
+        ds = buf.ds
+        _times_weights(self.params[2 * len(self.layers) + 2], dz, ds)
+        for j, layer in reversed(list(enumerate(self.layers))):
+            dz = ds if self.unit else np.multiply(ds, self._alpha(j), out=buf.dz)
+            if self.gates is not None:       # ∂L/∂α = Σ ∂L/∂s_l · z_l
+                k = self.k
+                np.vecdot(ds.reshape(k, -1), fwd.z[layer].reshape(k, -1),
+                          out=self.gate_grads[:, j])
+            np.matmul(fwd.inputs[layer], np.swapaxes(dz, -1, -2), out=self.grad_blocks[layer])
+            _times_weights(self.params[2 * layer], dz, buf.dx)
+            self.nonlinearity.backprop(buf.dx, fwd.s[j], fwd.a[layer - 1])
+            ds += buf.dx
+        self.nonlinearity.backprop(ds, fwd.z[0], fwd.s[0])
+        np.matmul(fwd.inputs[0], np.swapaxes(ds, -1, -2), out=self.grad_blocks[0])
+        return self.grads
+
+    def output_gradient_buffer(self, n):
+        """A (K, outputs, n) array to write d loss / d logits into."""
+        return self._get(ResidualBackward, (n,)).da[-1]

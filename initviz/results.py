@@ -53,7 +53,7 @@ class TrainResult:
     runs: pd.DataFrame         # run, initializer, seed, diverged_epoch
     grad_norms: pd.DataFrame   # run, initializer, seed, epoch, layer, grad_norm (thinned)
     boundaries: Boundaries | None
-    initial_weights: list      # per run [(W, b), ...]
+    initial_weights: list      # per run [(W, b), ...], (W, b, gate) for ReZero's blocks
     weights: list              # per run, after training (zeros for a diverged run)
     dataset: object
     epochs: int
@@ -73,8 +73,9 @@ class TrainResult:
                 + sum(sys.getsizeof(t) for t in texts) + sum(a.nbytes for a in arrays))
 
     @classmethod
-    def build(cls, plan, records, steps, starts, params, boundaries):
-        """Assemble the frames; values from a run's diverged epoch on become NaN."""
+    def build(cls, plan, records, steps, starts, weights, boundaries):
+        """Assemble the frames; values from a run's diverged epoch on become NaN. `starts` and
+        `weights` are per run ``[(W, b), ...]`` (with a gate for ReZero's blocks)."""
         k, epochs, dtype = plan.k, plan.epochs, plan.dtype
         diverged = np.where(records.diverged >= 0, records.diverged, epochs + 1)
         runs = pd.DataFrame({
@@ -97,10 +98,8 @@ class TrainResult:
         grad_norms = _tidy(runs, kept, grad_norm=norms[kept - 1].reshape(len(kept), -1),
                            repeat=layers,
                            layer=np.tile(np.arange(1, layers + 1, dtype=np.int16), k))
-        weights = [[(params[i][r].copy(), params[i + 1][r, :, 0].copy())
-                    for i in range(0, len(params), 2)] for r in range(k)]
         return cls(history, runs, grad_norms, boundaries,
-                   [[(np.asarray(W, float), np.asarray(b, float)) for W, b in run]
+                   [[tuple(np.asarray(v, float) for v in layer) for layer in run]
                     for run in starts], weights, plan.dataset, epochs)
 
 

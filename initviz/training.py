@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from . import cost, limits, mlp
+from . import cost, limits, mlp, residual
 from .activations import get_activation
 from .datasets import DATASETS, Dataset, load_dataset
 from .errors import InputError, check_choice, check_float, check_int
@@ -48,6 +48,8 @@ class Plan:
     max_seconds: float | None = None
     """Estimated compute (`initviz.cost`) over which the request is refused; None: the demo's
     per-request budget."""
+    residual: str | None = None
+    """The branch scaling of a residual net (`initviz.residual`), None for a plain stack."""
 
     @property
     def k(self):
@@ -141,8 +143,17 @@ def _check_size(plan):
     _check_cost(plan)
 
 
+def _check_residual(scaling, hidden):
+    """`scaling` checked, for hidden layers that can hold residual blocks."""
+    scaling = residual.check_residual(scaling)
+    if scaling is not None and (len(hidden) < 2 or len(set(hidden)) > 1):
+        raise InputError("A residual net needs at least two hidden layers, all of the same "
+                         "width (the first is a plain layer, each next one a block).")
+    return scaling
+
+
 def _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum, epochs, batch_size,
-          flavor, dtype, threads, max_seconds=None):
+          flavor, dtype, threads, max_seconds=None, scaling=None):
     if isinstance(dataset, str):
         dataset = load_dataset(check_choice("dataset", dataset, DATASETS))
     if not isinstance(dataset, Dataset):
@@ -181,6 +192,7 @@ def _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum, ep
         boundary_epochs=_boundary_epochs(dataset, epochs),
         max_seconds=None if max_seconds is None else check_float("max_seconds", max_seconds,
                                                                  0.0, math.inf),
+        residual=_check_residual(scaling, hidden),
     )
     _check_size(plan)
     return plan, flavor
@@ -195,10 +207,12 @@ class Group:
                      for split, (x, t) in data.items()}               # samples along axis -1
         self.head = HEADS[plan.dataset.task]()
         self.shared = [p[runs] for p in params]     # written back after each chunk of epochs
-        self.net = mlp.MLP(self.shared, plan.sizes, plan.activation)
+        self.net = (mlp.MLP(self.shared, plan.sizes, plan.activation) if plan.residual is None
+                    else mlp.ResidualMLP(self.shared, plan.sizes, plan.activation, plan.residual))
         self.optimizer = make_optimizer(plan.optimizer, [self.net.flat], plan.lr, plan.momentum)
         self.dead = np.zeros(self.net.k, dtype=bool)
-        self.weight_grads = [g.reshape(self.net.k, -1) for g in self.net.grads[::2]]   # views
+        layers = len(plan.sizes) - 1
+        self.weight_grads = [g.reshape(self.net.k, -1) for g in self.net.grads[:2 * layers:2]]
         self.norms = np.empty((self.net.k, len(self.weight_grads)), self.net.flat.dtype)
         self.seed_rows = np.unique(plan.seeds, return_inverse=True)[1][runs]
 
@@ -282,7 +296,7 @@ def _orders(plan, rngs, count):
 def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimizer="sgd",
           lr=0.1, epochs=300, batch_size=None, flavor="keras", initial_weights=None,
           dtype="float32", momentum=0.9, bias=0.0, threads=None, on_progress=None, *,
-          max_seconds=None):
+          max_seconds=None, residual=None):
     """Train one MLP per (initializer, seed) on `dataset`, all at once.
 
     Parameters
@@ -294,7 +308,7 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
     seeds : int or list of int
         Seeds; layer l of a run draws with ``mlp.layer_seed(seed, l)``.
     hidden : list of int
-        Hidden layer widths.
+        Hidden layer widths (all equal for a residual net).
     activation : str
         Hidden activation, e.g. "tanh", "relu", "leaky_relu(slope=0.2)".
     optimizer : {"sgd", "momentum", "adam"}
@@ -308,7 +322,8 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
     flavor : {"keras", "pytorch", "jax"}
         Framework flavour of the initializers.
     initial_weights : list or None
-        Per run (initializer-major, then seed) ``[(W, b), ...]`` to start from instead.
+        Per run (initializer-major, then seed) ``[(W, b), ...]`` to start from instead (for
+        ReZero, each block's ``(W, b, gate)``), as `TrainResult.initial_weights` holds them.
     dtype : {"float32", "float64"}
         Precision of the computation.
     momentum : float
@@ -324,6 +339,11 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
         The compute budget: a request estimated (`initviz.cost`) to need more is refused before
         any work. None: the demo's per-request `limits.MAX_REQUEST_SECONDS`; an experiment that
         owns a larger budget (`initviz.trainability`) passes its own.
+    residual : {None, "none", "sqrt_depth", "gpt2", "rezero", "fixup"}
+        None: a plain stack. Otherwise hidden layers 2.. are residual blocks
+        ``x_l = x_{l−1} + α·(φ(x_{l−1}) @ W_l + b_l)`` (`mlp.ResidualMLP`), their branches
+        scaled as `initviz.residual` describes over L = len(hidden) − 1 blocks; ReZero's α is
+        learned, one per block and run, initialized 0.
 
     Returns
     -------
@@ -333,16 +353,17 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
         `weights`, and its size in bytes, `nbytes`.
     """
     plan, flavor = _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum,
-                         epochs, batch_size, flavor, dtype, threads, max_seconds)
+                         epochs, batch_size, flavor, dtype, threads, max_seconds, residual)
     bias = check_float("bias", bias, -10.0, 10.0)
     if initial_weights is None:
-        starts = [mlp.initial_weights(label, seed, plan.sizes, flavor, bias)
+        starts = [mlp.initial_weights(label, seed, plan.sizes, flavor, bias, plan.residual)
                   for label, seed in zip(plan.labels, plan.seeds, strict=True)]
     elif len(initial_weights) != plan.k:
         raise InputError(f"initial_weights must hold {plan.k} runs, got {len(initial_weights)}.")
     else:
         starts = initial_weights
-    params = mlp.stack(starts, plan.sizes, plan.dtype)
+    gated = mlp.gated_layers(plan.sizes, plan.residual)
+    params = mlp.stack(starts, plan.sizes, plan.dtype, gated)
     ds = plan.dataset
     data = {
         "train": (ds.X_train.astype(plan.dtype), ds.targets(ds.y_train).astype(plan.dtype)),
@@ -366,7 +387,7 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
                 on_progress(last, plan.epochs)
     steps = math.ceil(len(ds.X_train) / (plan.batch_size or len(ds.X_train)))
     return TrainResult.build(
-        plan, records, steps, starts, params,
+        plan, records, steps, starts, mlp.unstack(params, gated),
         Boundaries(xs, ys, plan.boundary_epochs, records.grid) if plan.boundary_epochs else None,
     )
 
