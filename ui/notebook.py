@@ -201,6 +201,8 @@ def training_notebook(config, upload=None):
         f"    epoch, seed = {epoch}, "
         f"{config['bseed'] if config['bseed'] is not None else 'seeds[0]'}\n"
         "    points = preview[preview['split'] == 'train']\n"
+        "    show(charts.epoch_marker_chart(curves(result.history), epoch, "
+        "divergences(result.history)))\n"
         "    show(charts.boundary_chart(boundary_frame(result, epoch, seed), points,\n"
         "                               result.dataset.n_classes))\n"
         "show(charts.grad_norm_chart(curves(result.grad_norms, 'grad_norm', "

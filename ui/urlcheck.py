@@ -10,7 +10,9 @@ NOT_WIDGETS = {"hide", "embed", "embed_options", URL_KEY}
 _CHECKED = "_initviz_url_checked"
 _PENDING = "_initviz_url_to_report"
 SHOWN = 5
-"""Parameters named in the notice; the rest are counted."""
+"""Parameters named in the notice (those that are no setting of the page first); the rest are
+counted."""
+UNKNOWN = " (not a setting of this page)"
 
 
 def keep_initial_params():
@@ -38,7 +40,7 @@ def problems(params, state):
         if key in NOT_WIDGETS:
             continue
         if key not in owned:
-            found.append(f"{key} (not a setting of this page)")
+            found.append(f"{key}{UNKNOWN}")
         elif key not in st.session_state:
             continue                       # the widget did not run, e.g. the page stopped first
         else:
@@ -61,7 +63,7 @@ def report_ignored(state=None):
     params = st.session_state.pop(_PENDING, None)
     if not params:
         return
-    found = problems(params, state)
+    found = sorted(problems(params, state), key=lambda p: not p.endswith(UNKNOWN))
     if not found:
         return
     listed = "; ".join(plain(item, 80) for item in found[:SHOWN])

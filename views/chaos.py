@@ -17,6 +17,7 @@ from ui.scenarios import open_from_url, scenario_menu, show_note
 from ui.sharing import notebook_snippet, share_link, toolbar
 from ui.specs import cached_spec, same_view_notice
 from ui.turns import my_turn, progress
+from ui.urlcheck import report_ignored
 from ui.widgets import int_input, or_stop
 
 KEY = STATE.key
@@ -175,6 +176,7 @@ with st.sidebar:
     seeds = st.slider("Seeds", 1, trainable.MAX_SEEDS, STATE.default("seeds"), key=KEY("seeds"),
                       bind="query-params")
 
+report_ignored(STATE)
 config = (activation, sigma_b2, epochs, train_width, seeds)
 chart_file = ChartFile("Chaos")
 with bar:

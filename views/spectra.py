@@ -19,6 +19,7 @@ from ui.scenarios import open_from_url, scenario_menu, show_note
 from ui.sharing import notebook_snippet, share_link, toolbar
 from ui.specs import cached_spec
 from ui.turns import my_turn, progress
+from ui.urlcheck import report_ignored
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 KEY = STATE.key
@@ -167,6 +168,7 @@ with bar:
         f"                     seed={seed}, flavor={flavor!r}, residual=\"sqrt_depth\")"
     )
 
+report_ignored(STATE)
 chart_file = ChartFile("Spectra")
 if view == "spectra":
     if not specs:
