@@ -1,35 +1,31 @@
 """The Edge of chaos page in AppTest: defaults, scenarios, hostile URLs, the trainability run."""
 
 import json
-from pathlib import Path
 
 import pytest
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema import load_schema
-from streamlit.testing.v1 import AppTest
+from pagetest import assert_clean, chart_specs, open_page
 
 from initviz import trainable
 from ui.pages import CHAOS
-from ui.scenarios import for_page
 
 KEY = CHAOS.key
-PAGE = str(Path(__file__).resolve().parents[1] / "views" / "chaos.py")
+
+
+def run(**query):
+    return open_page(CHAOS, **query)
+
+
+charts = chart_specs
 SMALL = {"epochs": "20", "twidth": "4"}
 """A trainability grid that runs in a second or two."""
 
 
-def run(**query):
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.query_params.update({KEY(k): v for k, v in query.items()})
-    return at.run()
 
 
-def assert_clean(at):
-    assert not at.exception, [e.value for e in at.exception]
 
 
-def charts(at):
-    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
 
 
 def titles(at):
@@ -90,21 +86,6 @@ def test_a_grid_over_the_budget_is_a_message():
     button.click().run()
     assert_clean(at)
     assert at.error and "per experiment" in at.error[0].value
-
-
-@pytest.mark.parametrize("scenario", for_page(CHAOS), ids=lambda s: s.slug)
-def test_each_scenario_link_and_button(scenario):
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.query_params["scenario"] = scenario.slug
-    at.run()
-    assert_clean(at)
-    assert CHAOS.holds(scenario.values, at.session_state)
-    assert [i for i in at.info if i.value == scenario.note]
-    other = AppTest.from_file(PAGE, default_timeout=180).run()
-    [button] = [b for b in other.button if b.label == scenario.title]
-    button.click().run()
-    assert_clean(other)
-    assert CHAOS.holds(scenario.values, other.session_state)
 
 
 HOSTILE = {

@@ -1,32 +1,29 @@
 """The Propagation page in AppTest: defaults, presets, URL state, bad inputs."""
 
 import json
-from pathlib import Path
 
 import pytest
+from pagetest import assert_clean, chart_specs, open_page
 from rendered import rendered
-from streamlit.testing.v1 import AppTest
 
 from initviz.charts.palette import display_name
 from ui.pages import PROPAGATION
 
 KEY = PROPAGATION.key
 
-PAGE = str(Path(__file__).resolve().parents[1] / "views" / "propagation.py")
-
 
 def run(**query):
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.query_params.update({KEY(k): v for k, v in query.items()})
-    return at.run()
+    return open_page(PROPAGATION, **query)
 
 
-def assert_clean(at):
-    assert not at.exception, [e.value for e in at.exception]
+charts = chart_specs
 
 
-def charts(at):
-    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+
+
+
 
 
 @pytest.fixture(scope="module")

@@ -1,29 +1,26 @@
 """The Spectra page in AppTest: defaults, the residual view, URL state, hostile values."""
 
 import json
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from pagetest import assert_clean, chart_specs, open_page
 
 from ui.pages import SPECTRA
 
 KEY = SPECTRA.key
-PAGE = str(Path(__file__).resolve().parents[1] / "views" / "spectra.py")
 
 
 def run(**query):
-    at = AppTest.from_file(PAGE, default_timeout=180)
-    at.query_params.update({KEY(k): v for k, v in query.items()})
-    return at.run()
+    return open_page(SPECTRA, **query)
 
 
-def assert_clean(at):
-    assert not at.exception, [e.value for e in at.exception]
+charts = chart_specs
 
 
-def charts(at):
-    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+
+
 
 
 def test_defaults_show_orthogonal_against_gaussian_tanh():
