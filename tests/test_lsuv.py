@@ -96,3 +96,21 @@ def test_the_numpy_snippet_does_what_lsuv_does():
     weights = namespace["lsuv"]((5, 12, 12, 3), biases, x, np.tanh)
     fitted = _variances(list(zip(weights, biases, strict=True)), x, "tanh")
     assert np.all(np.abs(fitted - 1) < 0.02)
+
+
+def test_the_pytorch_snippet_fits_a_torch_net():
+    torch = pytest.importorskip("torch")
+    namespace = {}
+    exec(snippets("lsuv(tol=0.05)", (8, 8), "pytorch")["PyTorch"], namespace)   # noqa: S102
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(5, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(),
+                          nn.Linear(16, 3)).double()
+    x = torch.randn(300, 5, dtype=torch.float64)
+    namespace["lsuv_"](model, x)
+    h, variances = x, []
+    with torch.no_grad():
+        for module in model:
+            h = module(h)
+            if isinstance(module, nn.Linear):
+                variances.append(h.var(correction=0).item())
+    assert np.all(np.abs(np.array(variances) - 1) < 0.05)
