@@ -155,7 +155,9 @@ def float32_layers(spec, activation, depth, width, flavor, bias_std, scaling=Non
     depth)`` when it succeeds, else where the mean-field prediction (of a residual net with
     branch `scaling`, if not None) leaves `FLOAT32_SAFE` (the net is then computed again in
     float64). Nonzero-mean weights have no prediction: a net of them is assumed to fall back
-    at once."""
+    at once; an LSUV net (its layers fitted to unit variance) is assumed not to."""
+    if resolve(spec).name == "lsuv":
+        return depth, depth
     sigma_w2 = meanfield.weight_variance(spec, width, flavor)
     if scaling is None:
         predicted = meanfield.predict(activation, depth, sigma_w2, bias_std**2)
