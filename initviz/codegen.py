@@ -121,6 +121,8 @@ def snippets(spec, shape, flavor="keras", seed=0):
     """
     spec = resolve(spec)
     shape = check_shape(shape)
+    if spec.name == "lsuv":
+        return _lsuv_snippets(spec, flavor, int(seed))
     req = _Request(spec, theory(spec, shape, flavor), shape, flavor, int(seed))
     emitters = (_keras, _pytorch, _jax, _numpy)
     return {
@@ -455,3 +457,122 @@ def _numpy(req):
         }[law.kind]]
     return [*imports, "", *_header(req),
             f"rng = np.random.default_rng({req.seed})  # the same numbers as initviz", *draw]
+
+
+# LSUV: a loop over a net's layers on a batch, not a law for one shape ------------------------
+
+LSUV_HEADER = '''# {label}, {flavor} flavour: LSUV (Mishkin & Matas 2016), an initializer
+# that needs data.
+# Orthonormal weights, then each layer from the input up divided by the std of its output
+# (h @ W + b, before the activation) on a batch until that variance is 1 within tol,
+# at most max_iter times; the biases stay. The rule initviz applies in propagation and training.
+'''
+LSUV_CODE = {
+    "Keras": '''import keras
+import numpy as np
+
+{header}
+
+def lsuv(model, x, tol={tol}, max_iter={max_iter}, seed={seed}):
+    """Orthonormal kernels, then each Dense layer rescaled on the batch x."""
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    for i, layer in enumerate(dense):
+        kernel, bias = layer.get_weights()
+        start = keras.initializers.Orthogonal(seed=seed + i)(kernel.shape)
+        layer.set_weights([keras.ops.convert_to_numpy(start), bias])
+    for layer in dense:
+        h = keras.ops.convert_to_numpy(keras.Model(model.inputs, layer.input)(x))
+        kernel, bias = layer.get_weights()
+        for _ in range(max_iter):
+            var = np.var(h @ kernel + bias)
+            if abs(var - 1) < tol or not 0 < var < np.inf:
+                break
+            kernel = kernel / np.sqrt(var)
+        layer.set_weights([kernel, bias])
+    return model
+''',
+    "PyTorch": '''import torch
+from torch import nn
+
+{header}
+torch.manual_seed({seed})
+
+
+@torch.no_grad()
+def lsuv_(model, x, tol={tol}, max_iter={max_iter}):
+    """Orthonormal weights, then each nn.Linear rescaled on the batch x, in place."""
+    layers = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    for layer in layers:
+        nn.init.orthogonal_(layer.weight)
+    for layer in layers:
+        seen = {{}}
+        hook = layer.register_forward_hook(lambda module, inputs, out: seen.update(out=out))
+        for _ in range(max_iter):
+            model(x)
+            var = seen["out"].var(correction=0).item()
+            if abs(var - 1) < tol or not 0 < var < float("inf"):
+                break
+            layer.weight /= var**0.5
+        hook.remove()
+    return model
+''',
+    "JAX": '''import jax
+import jax.numpy as jnp
+
+{header}
+
+def lsuv(params, x, phi, tol={tol}, max_iter={max_iter}, seed={seed}):
+    """params: [(W, b), ...]; orthonormal W of the same shapes, rescaled on the batch x."""
+    keys = jax.random.split(jax.random.key(seed), len(params))
+    orthogonal = jax.nn.initializers.orthogonal()
+    fitted, h = [], x
+    for i, ((W, b), key) in enumerate(zip(params, keys)):
+        W = orthogonal(key, W.shape)
+        for _ in range(max_iter):
+            var = float(jnp.var(h @ W + b))
+            if abs(var - 1) < tol or not 0 < var < float("inf"):
+                break
+            W = W / jnp.sqrt(var)
+        fitted.append((W, b))
+        if i < len(params) - 1:
+            h = phi(h @ W + b)
+    return fitted
+''',
+    "NumPy": '''import numpy as np
+
+{header}
+
+def orthonormal(rng, n_in, n_out):
+    """QR of a Gaussian, Q·sign(diag R): orthonormal columns (tall) or rows (wide)."""
+    q, r = np.linalg.qr(rng.standard_normal((max(n_in, n_out), min(n_in, n_out))))
+    q *= np.sign(np.diag(r))
+    return q if n_in >= n_out else q.T
+
+
+def lsuv(sizes, biases, x, phi, tol={tol}, max_iter={max_iter}, seed={seed}):
+    """[W, ...] for layers of widths sizes (input first), fitted on the batch x."""
+    rng = np.random.default_rng(seed)
+    weights, h = [], x
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        W, b = orthonormal(rng, n_in, n_out), biases[i]
+        for _ in range(max_iter):
+            var = np.var(h @ W + b)
+            if abs(var - 1) < tol or not 0 < var < np.inf:
+                break
+            W = W / np.sqrt(var)
+        weights.append(W)
+        if i < len(sizes) - 2:
+            h = phi(h @ W + b)
+    return weights
+''',
+}
+"""Each framework's LSUV loop; `{header}`, `{tol}`, `{max_iter}`, `{seed}` filled in."""
+
+
+def _lsuv_snippets(spec, flavor, seed):
+    """The LSUV loop of every framework, with the spec's settings."""
+    values = spec.values_in(flavor)
+    header = LSUV_HEADER.format(label=spec.label, flavor=FLAVOR_NAMES[flavor]).rstrip()
+    return {name: LSUV_CODE[name].format(header=header, tol=num(values["tol"]),
+                                         max_iter=values["max_iter"], seed=seed)
+            for name in FRAMEWORKS}

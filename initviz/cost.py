@@ -20,7 +20,7 @@ from . import meanfield, residual
 from .activations import get_activation
 from .errors import InputError
 from .fans import check_shape
-from .initializers import theory
+from .initializers import resolve, theory
 from .limits import MAX_REQUEST_SECONDS
 
 PRICES = {                       # seconds per unit, from benchmarks/cost.py
@@ -85,17 +85,34 @@ def sampling(law, shape):
     """The work of drawing one weight tensor of `shape` from the law `law` (float64)."""
     size = math.prod(shape)
     work = Work(call=5)
-    if law.kind in ("normal", "uniform", "truncated_normal", "orthogonal"):
+    orthonormal = law.kind in ("orthogonal", "data-dependent")    # LSUV starts orthonormal
+    if law.kind in ("normal", "uniform", "truncated_normal") or orthonormal:
         work["draw"] += size * (1.05 if law.kind == "truncated_normal" else 1.0)
     if law.kind == "truncated_normal":
         work["pass"] += 4 * FLOAT64 * size
-    if law.kind == "orthogonal":
+    if orthonormal:
         rows = math.prod(shape[:-1])
         m, n = max(rows, shape[-1]), min(rows, shape[-1])
         work["qr"] += m * n * n - n**3 / 3
         work["pass"] += 2 * FLOAT64 * size
     if law.kind in ("constant", "identity"):
         work["pass"] += FLOAT64 * size
+    return work
+
+
+def lsuv_work(spec, activation, sizes, n):
+    """The work of `initviz.lsuv.fit` for the LSUV `spec` on layers of widths `sizes` (input
+    first) and a batch of `n` samples: one float64 product per layer, then up to max_iter
+    variances of its output, and the activation; none for another spec."""
+    parsed = resolve(spec)
+    if parsed.name != "lsuv":
+        return Work()
+    max_iter = parsed.values["max_iter"]
+    act = ACTIVATION_PASSES[get_activation(activation).name]
+    work = Work()
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+        work += Work(madd=FLOAT64 * n * n_in * n_out, call=6 * max_iter + 5,
+                     **{"pass": FLOAT64 * n * n_out * (4 * max_iter + act)})
     return work
 
 
@@ -138,7 +155,9 @@ def float32_layers(spec, activation, depth, width, flavor, bias_std, scaling=Non
     depth)`` when it succeeds, else where the mean-field prediction (of a residual net with
     branch `scaling`, if not None) leaves `FLOAT32_SAFE` (the net is then computed again in
     float64). Nonzero-mean weights have no prediction: a net of them is assumed to fall back
-    at once."""
+    at once; an LSUV net (its layers fitted to unit variance) is assumed not to."""
+    if resolve(spec).name == "lsuv":
+        return depth, depth
     sigma_w2 = meanfield.weight_variance(spec, width, flavor)
     if scaling is None:
         predicted = meanfield.predict(activation, depth, sigma_w2, bias_std**2)
@@ -176,6 +195,7 @@ def propagation_work(net, histogram_layers=0, threads=1):
     for spec in net.specs:
         law = theory(spec, (width, width), net.flavor)
         total.update(sampling(law, (width, width)).times(depth))
+        total.update(lsuv_work(spec, act, (width,) * (depth + 1), n))
         forward, backward = float32_layers(spec, act, depth, width, net.flavor, net.bias_std,
                                            net.residual)
         complete = forward == depth and backward == depth
@@ -254,6 +274,8 @@ def training_work(plan, grid_points):
     work = (epoch.times(plan.epochs) + forward(grid_points).times(len(plan.boundary_epochs)))
     rows = plan.k * (plan.epochs + 1) * 2 + plan.k * plan.epochs * layers
     result = Work(draw=plan.k * params, call=10 * plan.k * layers, **{"pass": ROW_PASSES * rows})
+    for label in plan.labels:
+        result += lsuv_work(label, plan.activation, sizes, n_train)
     work["madd"] *= STACKED_MADDS
     return work.times(_weight(plan.dtype)) + result
 

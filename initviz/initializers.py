@@ -283,6 +283,10 @@ CATALOGUE = {
                _preset(1.0, "fan_in", "truncated_normal")),
         _entry("keras_default", "keras Dense kernel: glorot_uniform", {}, ALL,
                _preset(1.0, "fan_avg", "uniform")),
+        _entry("lsuv", "orthonormal, then each layer rescaled on a batch until the variance of "
+               "its output is 1 ± tol (Mishkin & Matas 2016): needs data",
+               {"tol": Param(0.1, 1e-6, 10.0), "max_iter": Param(10, 1, 100, integer=True)}, ALL,
+               lambda a, s, f: laws.data_dependent()),
     ]
 }
 
@@ -394,5 +398,9 @@ def sample(spec, shape, seed=0, flavor="keras"):
     flavor : {"keras", "pytorch", "jax"}
     """
     law = theory(spec, shape, flavor)
+    if law.kind == "data-dependent":
+        raise InputError(f"{resolve(spec).label} needs data: it rescales the layers of a net on "
+                         "a batch, so it has weights only in a net (iv.propagate, iv.train, "
+                         "initviz.lsuv), not for a shape alone.")
     rng = np.random.default_rng(check_int("seed", seed, 0, MAX_SEED))
     return laws.draw(law, tuple(shape), rng)

@@ -16,8 +16,9 @@ TRUNCATED_STD = 0.87962566103423978
 class Theory:
     """What theory says of an initializer's weights for one shape.
 
-    `kind` is constant, normal, uniform, truncated_normal, orthogonal, identity, dirac, sparse
-    or delta_orthogonal. `low`/`high` are hard bounds (infinite for a normal). `scale` is the std
+    `kind` is constant, normal, uniform, truncated_normal, orthogonal, identity, dirac, sparse,
+    delta_orthogonal or data-dependent (LSUV: mean NaN, std None, drawn by `initviz.lsuv`).
+    `low`/`high` are hard bounds (infinite for a normal). `scale` is the std
     of the normal before truncation (truncated_normal, sparse) or the gain (orthogonal, identity,
     dirac, delta_orthogonal); `loc` the mean before truncation; `n` the length of the orthonormal
     vectors; `axis` the axis whose vectors are orthonormal; `groups` the dirac groups.
@@ -191,6 +192,11 @@ def delta_orthogonal(gain, shape):
                          f"{shape[-2]} > {shape[-1]}.")
     centre = orthogonal(gain, shape[-2:])
     return with_zeros("delta_orthogonal", centre, 1 - 1 / math.prod(shape[:-2]))
+
+
+def data_dependent():
+    """The law of an initializer that needs data (LSUV): no moments known before the data."""
+    return Theory("data-dependent", math.nan, None, math.nan, math.nan)
 
 
 def draw(theory, shape, rng):

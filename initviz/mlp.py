@@ -4,6 +4,7 @@ Every matrix product is one batched ``np.matmul`` over the K runs, written into 
 are allocated once per input shape; there is no Python loop over runs. Activations are kept
 transposed, (K, units, samples), with a row of ones below them so that the bias is part of the
 next layer's matmul, and its gradient (a sum over samples) runs along contiguous memory.
+`ResidualMLP` is the same with residual blocks (`initviz.residual`).
 """
 
 import numpy as np

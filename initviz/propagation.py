@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from . import cost, meanfield, residual
+from . import cost, lsuv, meanfield, residual
 from .activations import Activation, get_activation
 from .errors import InputError, check_float, check_int
 from .initializers import check_flavor, resolve, sample, theory
@@ -102,6 +102,7 @@ def check_net(specs, activation, depth, width, n_samples, seed, flavor, bias_std
     )
     for label in labels:
         theory(label, (width, width), net.flavor)   # raises if the flavour lacks it
+        lsuv.check_plain(label, net.residual)
     if net.floats > MAX_PROPAGATION_MEMORY:
         def fits(d, w):
             return d * w * (n_samples + w) <= MAX_PROPAGATION_MEMORY
@@ -274,7 +275,7 @@ def _representable(*stds):
 def _steps(net, spec, x, grad, biases, layers, bins):
     """One net in float32, or again in float64 where float32 would lose the numbers: yields
     its progress as `_measure` does, returns its table and histograms."""
-    weights = []
+    weights = _lsuv_weights(net, spec, x, biases) if lsuv.is_lsuv(spec) else []
     measure = _measure if net.residual is None else _measure_residual
     measured = yield from measure(net, spec, weights, x, grad, biases, layers, np.float32)
     if measured is None:
@@ -283,6 +284,13 @@ def _steps(net, spec, x, grad, biases, layers, bins):
     table = pd.DataFrame(rows).assign(initializer=spec, layer=np.arange(1, net.depth + 1),
                                       **_theory(net, spec))
     return table[COLUMNS], _histograms(net, spec, layers, kept, bins)
+
+
+def _lsuv_weights(net, spec, x, biases):
+    """The weights of an LSUV net (`initviz.lsuv`): orthonormal, fitted on the input `x`."""
+    start = [(_layer_weights(net, lsuv.START, i), biases[i] if net.bias_std else 0.0)
+             for i in range(net.depth)]
+    return lsuv.fit(start, x, net.activation.label, *lsuv.settings(spec))[0]
 
 
 def _theory(net, spec):

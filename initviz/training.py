@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from . import cost, limits, mlp, residual
+from . import cost, limits, lsuv, mlp, residual
 from .activations import get_activation
 from .datasets import DATASETS, Dataset, load_dataset
 from .errors import InputError, check_choice, check_float, check_int
@@ -194,8 +194,19 @@ def _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum, ep
                                                                  0.0, math.inf),
         residual=_check_residual(scaling, hidden),
     )
+    for label in labels:
+        lsuv.check_plain(label, plan.residual)
     _check_size(plan)
     return plan, flavor
+
+
+def _start(plan, label, seed, flavor, bias):
+    """The initial weights of one run; an LSUV run's fitted on the training inputs."""
+    if not lsuv.is_lsuv(label):
+        return mlp.initial_weights(label, seed, plan.sizes, flavor, bias, plan.residual)
+    start = mlp.initial_weights(lsuv.START, seed, plan.sizes, flavor, bias)
+    weights, _ = lsuv.fit(start, plan.dataset.X_train, plan.activation, *lsuv.settings(label))
+    return [(W, b) for W, (_, b) in zip(weights, start, strict=True)]
 
 
 class Group:
@@ -304,7 +315,8 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
     dataset : str or Dataset
         A name from `DATASETS` (loaded with defaults) or a Dataset from `load_dataset`.
     specs : str or list of str
-        Initializer specs; each initializes every layer's weights.
+        Initializer specs; each initializes every layer's weights (``lsuv`` fits them on the
+        training inputs, `initviz.lsuv`).
     seeds : int or list of int
         Seeds; layer l of a run draws with ``mlp.layer_seed(seed, l)``.
     hidden : list of int
@@ -356,7 +368,7 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
                          epochs, batch_size, flavor, dtype, threads, max_seconds, residual)
     bias = check_float("bias", bias, -10.0, 10.0)
     if initial_weights is None:
-        starts = [mlp.initial_weights(label, seed, plan.sizes, flavor, bias, plan.residual)
+        starts = [_start(plan, label, seed, flavor, bias)
                   for label, seed in zip(plan.labels, plan.seeds, strict=True)]
     elif len(initial_weights) != plan.k:
         raise InputError(f"initial_weights must hold {plan.k} runs, got {len(initial_weights)}.")

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import initviz as iv
+from initviz import training
 from initviz.losses import HEADS
 from initviz.mlp import ResidualMLP, gated_layers, initial_weights, stack
 from initviz.residual import SCALINGS
@@ -214,3 +215,54 @@ def test_residual_requests_that_cannot_be_built_are_refused(kwargs, message):
     args = {"residual": "none", "hidden": (8, 8)} | kwargs
     with pytest.raises(iv.InputError, match=message):
         iv.train("moons", ["he_normal"], [0], epochs=2, **args)
+
+
+@pytest.mark.parametrize(("scaling", "optimizer"), [("sqrt_depth", "momentum"),
+                                                     ("rezero", "adam")])
+def test_torch_trains_the_same_net_to_the_same_losses(scaling, optimizer):
+    torch = pytest.importorskip("torch")
+    ds = iv.load_dataset("moons", n_samples=120, seed=3)
+    result = iv.train(ds, ["he_normal"], [1], hidden=(8, 8, 8), optimizer=optimizer, lr=0.05,
+                      epochs=8, dtype="float64", residual=scaling)
+    start = result.initial_weights[0]
+    params = [torch.tensor(v, dtype=torch.float64, requires_grad=True)
+              for layer in start for v in layer]
+    alpha = _alpha(scaling, len(start) - 2)
+    x, y = (torch.tensor(a, dtype=torch.float64) for a in (ds.X_train, ds.targets(ds.y_train)))
+
+    def loss():
+        (W0, b0), *blocks, (Wout, bout) = _layers(params, start)
+        s = torch.tanh(x @ W0 + b0)
+        for W, b, *gate in blocks:
+            s = s + (gate[0] if gate else alpha) * (torch.tanh(s) @ W + b)
+        return torch.nn.functional.binary_cross_entropy_with_logits(s @ Wout + bout, y)
+
+    make = {"momentum": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9),
+            "adam": lambda p: torch.optim.Adam(p, lr=0.05)}[optimizer]
+    opt, losses = make(params), []
+    for _ in range(8):
+        opt.zero_grad()
+        value = loss()
+        losses.append(value.item())
+        value.backward()
+        opt.step()
+    got = result.history.query("split == 'train' and epoch < 8")["loss"].to_numpy()
+    np.testing.assert_allclose(got, losses, rtol=1e-10)
+
+
+def _layers(params, start):
+    """`params` (flat, in order) regrouped as the layers of `start`."""
+    out, i = [], 0
+    for layer in start:
+        out.append(params[i:i + len(layer)])
+        i += len(layer)
+    return out
+
+
+def test_a_50_layer_residual_net_fits_the_budget():
+    plans = [training._plan("moons", ["he_normal", "glorot_uniform"], [0], (32,) * 50, "tanh",
+                            "sgd", 0.5, 0.9, 300, None, "keras", "float32", None, None, scaling)[0]
+             for scaling in (None, *SCALINGS)]
+    seconds = [training._seconds(plan) for plan in plans]
+    assert all(plain < other for plain, other in zip(seconds[:1] * 5, seconds[1:], strict=True))
+    assert max(seconds) <= iv.limits.MAX_REQUEST_SECONDS

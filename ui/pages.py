@@ -20,6 +20,10 @@ LAYER_KINDS = {"dense": "Dense", "conv": "Conv2D"}
 BATCHES = ["full batch", "16", "32", "64", "128", "256"]
 BANDS = ("min–max", "±1 std")
 SAMPLE_CHOICES = [100, 250, 500, 1000, 2000]
+RESIDUAL_LABELS = {"plain": "plain", "none": "α = 1", "sqrt_depth": "1/√L", "gpt2": "GPT-2",
+                   "rezero": "ReZero", "fixup": "Fixup"}
+"""Training's net: a plain stack, or residual blocks with each branch scaling
+(`initviz.residual`; "plain" is ``residual=None``)."""
 
 
 def _propagation_layers(config):
@@ -49,7 +53,8 @@ TRAINING = PageState("train", "views/training.py", {
     "init": ["zeros", "random_normal(stddev=1)", "glorot_uniform", "he_normal"],
     "seeds": 3, "seed": 0.0, "target": 0.2, "logy": True, "band": BANDS[0],
     "bepoch": None, "bseed": None,    # follow the result: its last epoch, its first seed
-}, labels={"flavor": FLAVOR_LABELS, "opt": OPTIMIZER_LABELS})
+    "residual": "plain",
+}, labels={"flavor": FLAVOR_LABELS, "opt": OPTIMIZER_LABELS, "residual": RESIDUAL_LABELS})
 
 SPECTRA_VIEWS = {"spectra": "Jacobian spectra", "residual": "Residual nets"}
 NETS = ["plain", "none", "sqrt_depth", "gpt2", "rezero", "fixup"]

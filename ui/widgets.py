@@ -24,6 +24,7 @@ PRESETS = [
     "sklearn_default",
     "identity",
     "ones",
+    "lsuv",
 ]
 
 FAILURE_MESSAGE = (

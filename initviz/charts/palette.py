@@ -35,6 +35,7 @@ COLORS = {
     "truncated_normal": "#44aa99",
     "random_uniform": "#ddcc77",
     "identity": "#5d3a1a",
+    "lsuv": "#7570b3",
 }
 """Canonical spec label -> colour, for the presets and the scenarios' specs."""
 SPARE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948",
@@ -47,7 +48,7 @@ NAMES = {
     "glorot_normal": "Xavier normal", "he_uniform": "He uniform", "he_normal": "He normal",
     "lecun_uniform": "LeCun uniform", "lecun_normal": "LeCun normal",
     "pytorch_default": "PyTorch default", "keras_default": "Keras default",
-    "flax_default": "Flax default", "sklearn_default": "sklearn default",
+    "flax_default": "Flax default", "sklearn_default": "sklearn default", "lsuv": "LSUV",
 }
 """Spec name -> display name, for specs without arguments that change the name."""
 MAX_NAME = 24
@@ -87,6 +88,8 @@ def display_name(label):
         return _gain(spec.name.capitalize(), v["gain"])
     if spec.name == "sklearn_default" and v["activation"] != "relu":
         return f"sklearn default ({v['activation']})"
+    if spec.name == "lsuv" and spec.given:
+        return _shorten("LSUV " + ", ".join(f"{k} {v:g}" for k, v in spec.given))
     if spec.name in NAMES:
         return NAMES[spec.name]
     return _shorten(spec.label)
