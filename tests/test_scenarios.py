@@ -37,7 +37,8 @@ def training(config):
     batch = None if config["batch"] == "full batch" else int(config["batch"])
     result = iv.train(data, config["init"], seeds, (int(config["width"]),) * config["layers"],
                       config["act"], config["opt"], config["lr"], int(config["epochs"]), batch,
-                      config["flavor"])
+                      config["flavor"],
+                      residual=None if config["residual"] == "plain" else config["residual"])
     train = result.history[result.history["split"] == "train"]
     return train.pivot_table(index="epoch", columns=["initializer", "seed"], values="loss")
 
@@ -260,6 +261,16 @@ def _(c):
     for identity in ("rezero", "fixup"):
         assert (nets[identity]["act_std"] - 1).abs().max() < 0.01
     assert 0.6 < nets["plain"].loc[50, "act_std"] < 1
+
+
+@point("residual-scaling")
+def _(c):
+    assert (training(c).iloc[-1] < 0.1).all()
+    unscaled = training(c | {"residual": "none"})
+    last = unscaled.reindex([int(c["epochs"])]).iloc[0]
+    assert not np.isfinite(last).any() and (unscaled.iloc[0] > 100).all()   # all diverged
+    plain = training(c | {"residual": "plain"})
+    assert (plain["glorot_uniform"] - math.log(2)).abs().max().max() < 1e-3
 
 
 def test_every_scenario_states_its_point():

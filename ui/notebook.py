@@ -183,7 +183,9 @@ def training_notebook(config, upload=None):
         f"activation={config['act']!r},\n"
         f"                  optimizer={config['opt']!r}, lr={config['lr']:g}, "
         f"epochs={int(config['epochs'])}, batch_size={batch!r},\n"
-        f"                  flavor={config['flavor']!r})\n"
+        f"                  flavor={config['flavor']!r}"
+        + ("" if config["residual"] == "plain" else f", residual={config['residual']!r}")
+        + ")\n"
         f"summarize(result, target_loss={config['target']:g})",
         "## Loss per epoch",
         "show(charts.legend_chart(result.runs))\n"

@@ -239,6 +239,18 @@ SCENARIOS = (
         "Xavier and He). **Zeros** still cannot: Adam rescales, but identical units still get "
         "identical updates.",
     ),
+    Scenario(
+        TRAINING, "residual-scaling", "Deep residual nets: scale the branches",
+        {"layers": 50, "width": 32.0, "act": "relu", "lr": 0.1, "seeds": 1,
+         "init": ["glorot_uniform", "he_normal"], "residual": "sqrt_depth"},
+        "Fifty ReLU layers train as residual blocks whose branches are scaled by 1/√L. Without "
+        "the scaling the same net explodes before it starts.",
+        "Fifty ReLU layers as residual blocks x + α·F(x) with **α = 1/√L**: the stream's "
+        "variance grows by only (1 + 1/L)^L ≈ e over the whole net, so **Xavier** and **He** "
+        "both train to a loss below 0.1. Switch *Residual* to **α = 1** in the sidebar: each "
+        "block then adds a whole branch's variance, the loss starts in the thousands and every "
+        "run diverges (✕). As a *plain* stack, Xavier never leaves ln 2.",
+    ),
 )
 
 

@@ -13,7 +13,7 @@ from initviz.results import boundary_frame, curves, divergences, summarize
 from ui.cache import MB, shared
 from ui.exports import ChartFile
 from ui.notebook import notebook_button
-from ui.pages import BANDS, BATCHES, OPTIMIZER_LABELS
+from ui.pages import BANDS, BATCHES, OPTIMIZER_LABELS, RESIDUAL_LABELS
 from ui.pages import TRAINING as STATE
 from ui.scenarios import open_from_url, scenario_menu, show_note
 from ui.sharing import notebook_snippet, share_link, toolbar
@@ -31,11 +31,12 @@ SUMMARIES = shared("training.summaries", 8 * MB)
 
 
 def _run(dataset, specs, seeds, hidden_layers, activation, optimizer, lr, epochs, batch_size,
-         flavor):
+         flavor, residual):
     """The TrainResult of a configuration on `dataset`, computed now."""
     with my_turn("Training"), progress("Training every run at once… epoch") as report:
         return iv.train(dataset, list(specs), list(seeds), hidden_layers, activation,
-                        optimizer, lr, epochs, batch_size, flavor, on_progress=report)
+                        optimizer, lr, epochs, batch_size, flavor, on_progress=report,
+                        residual=residual)
 
 
 def _train(data, n_samples, noise, *setup):
@@ -259,6 +260,12 @@ with st.sidebar, st.form("setup", border=False):
     width = int_input(STATE, "width", "Units per hidden layer", 1, MAX_HIDDEN_WIDTH)
     activation = st.selectbox("Activation", ACTIVATIONS, ACTIVATIONS.index(STATE.default("act")),
                               key=KEY("act"), bind="query-params")
+    residual = st.selectbox(
+        "Residual", list(RESIDUAL_LABELS), list(RESIDUAL_LABELS).index(STATE.default("residual")),
+        format_func=RESIDUAL_LABELS.get, key=KEY("residual"), bind="query-params",
+        help="plain: a stack of layers. Otherwise hidden layers 2.. are blocks x + α·(φ(x) W + b): "
+        "α = 1, α = 1/√L, GPT-2 (branch std / √(2L)), ReZero (a learned α, 0 at first) or Fixup "
+        "(the branch's layer zero). Needs 2+ hidden layers of one width.")
     st.header("Optimizer")
     optimizer = st.selectbox("Optimizer", OPTIMIZERS, OPTIMIZERS.index(STATE.default("opt")),
                              format_func=OPTIMIZER_LABELS.get, key=KEY("opt"),
@@ -287,10 +294,11 @@ if not specs:
 seeds = tuple(range(first_seed, first_seed + n_seeds))
 hidden_layers = (width,) * layers
 batch_size = None if batch == BATCHES[0] else int(batch)
+scaling = None if residual == "plain" else residual
 chart_file = ChartFile("Training")
 spec_cache = session_spec if upload else cached_spec
 config = (upload.key if upload else data, n_samples, noise, tuple(specs), seeds, hidden_layers,
-          activation, optimizer, lr, epochs, batch_size, flavor)
+          activation, optimizer, lr, epochs, batch_size, flavor, scaling)
 load_line = (f"import pandas as pd\n{load_code(upload)}" if upload else
              f"data = iv.load_dataset({data!r}, n_samples={n_samples}, noise={noise:g})")
 with bar:
@@ -302,7 +310,8 @@ with bar:
         f"                  seeds={list(seeds)!r}, hidden={list(hidden_layers)!r}, "
         f"activation={activation!r},\n"
         f"                  optimizer={optimizer!r}, lr={lr:g}, epochs={epochs}, "
-        f"batch_size={batch_size!r}, flavor={flavor!r})\n"
+        f"batch_size={batch_size!r}, flavor={flavor!r}"
+        + (f", residual={scaling!r}" if scaling else "") + ")\n"
         "result.history  # one row per run, epoch and split: loss, accuracy"
     )
     notebook_button(STATE, upload)
