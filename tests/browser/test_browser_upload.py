@@ -30,7 +30,9 @@ BAD_FILES = {
 
 
 def _upload(page, name, text):
-    page.locator("[data-testid='stSidebar'] input[type='file']").set_input_files(
+    uploader = page.locator("[data-testid='stSidebar'] input[type='file']")
+    uploader.wait_for(state="attached", timeout=TIMEOUT)      # a busy server draws it late
+    uploader.set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}])
     page.get_by_role("button", name="Train", exact=True).click()
     wait_idle(page, timeout=TIMEOUT)
