@@ -96,7 +96,7 @@ def test_an_upload_notebook_reads_the_file_beside_it(tmp_path, monkeypatch):
     upload = Upload(dataset, ("upload", "0" * 64, "label"))
     notebook = run(training_notebook(TRAINING.config({"epochs": 5.0}), upload), cwd=tmp_path)
     assert "pd.read_csv('my data.csv')" in notebook.cells[2].source
-    assert len(drawn_texts(notebook)) == 14
+    assert len(drawn_texts(notebook)) == 15          # as the page: the epoch marker included
 
 
 def notebook_toolbar():
