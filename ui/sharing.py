@@ -50,12 +50,15 @@ def share_link():
         )
 
 
-def notebook_snippet(code):
-    """A popover with Python code that reproduces the current view with the initviz library."""
+def notebook_snippet(code, download=None):
+    """A popover with Python code that reproduces the current view with the initviz library,
+    and `download()`'s button (the view as a whole notebook) under it."""
     if hidden("code"):
         return
     with st.popover("Reproduce in a notebook", icon=":material/code:"):
         st.code(code, language="python")
+        if download is not None:
+            download()
 
 
 def toolbar():

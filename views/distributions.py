@@ -197,9 +197,9 @@ with bar:
     notebook_snippet(
         "from initviz.histograms import histograms\n\n"
         f"result = histograms({specs!r}, {layer_shape}, seed={seed}, flavors={flavors!r}, "
-        f"bins={bins})\nresult.stats  # also .bins, .pdf, .rules: tidy DataFrames"
+        f"bins={bins})\nresult.stats  # also .bins, .pdf, .rules: tidy DataFrames",
+        download=lambda: notebook_button(STATE),
     )
-    notebook_button(STATE)
 torch_shape = (layer_shape[-1], layer_shape[-2], *layer_shape[:-2])
 chart_file = ChartFile("Distributions")
 st.subheader("Sampled weights against theory")

@@ -141,9 +141,9 @@ with bar:
         "import initviz as iv\n\n"
         f"table = iv.propagate({list(specs)!r}, {activation!r}, depth={depth}, width={width},\n"
         f"                     n_samples={n_samples}, seed={seed}, flavor={flavor!r}, "
-        f"bias_std={bias_std:g})"
+        f"bias_std={bias_std:g})",
+        download=lambda: notebook_button(STATE),
     )
-    notebook_button(STATE)
 report_ignored(STATE)
 if not specs:
     st.info("Pick at least one initializer in the sidebar.")

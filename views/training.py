@@ -312,9 +312,9 @@ with bar:
         f"                  optimizer={optimizer!r}, lr={lr:g}, epochs={epochs}, "
         f"batch_size={batch_size!r}, flavor={flavor!r}"
         + (f", residual={scaling!r}" if scaling else "") + ")\n"
-        "result.history  # one row per run, epoch and split: loss, accuracy"
+        "result.history  # one row per run, epoch and split: loss, accuracy",
+        download=lambda: notebook_button(STATE, upload),
     )
-    notebook_button(STATE, upload)
 result = or_stop(_train, *config)
 preview, axes = preview_frame(result.dataset)
 show_loss(config, result, log_y, band)
