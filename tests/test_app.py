@@ -1,5 +1,6 @@
 """Every page of the app runs to the end with its defaults and shows no exception."""
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,13 @@ def test_theory_shows_formulas_gains_and_traps():
     assert gains.loc["tanh", "gain"] == "1.6667" and gains.loc["relu", "gain"] == "1.4142"
     text = " ".join(m.value for m in at.markdown)
     assert "LeCun normal" in text and "trunc_normal_" in text
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_stray_text_at_the_top_of_a_page(page):
+    # Streamlit's magic draws every bare expression of a page script: a "docstring" under a
+    # constant once showed up above a page's title.
+    tree = ast.parse((ROOT / page).read_text())
+    strays = [node.lineno for node in tree.body[1:]
+              if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)]
+    assert strays == []

@@ -23,8 +23,7 @@ from ui.urlcheck import report_ignored
 from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, seed_input
 
 KEY = STATE.key
-SAMPLES = 500
-"""Rows of the batch the residual nets propagate."""
+SAMPLES = 500       # rows of the batch the residual nets propagate
 JACOBIAN_ACTIVATIONS = ["linear", "tanh", "relu", "sigmoid", "selu", "gelu"]
 BRANCH_SPECS = ["he_normal", "glorot_normal", "orthogonal", "pytorch_default"]
 

@@ -149,8 +149,9 @@ def show_accuracy(config, result, band):
                    "the classes.")
 
 
+# Session key of the configuration whose boundaries are playing (not a setting of the page);
+# a bare string here would be drawn on the page by Streamlit's magic.
 PLAYING = "_initviz_playing_boundaries"
-"""Session key: the configuration whose boundaries are playing (not a setting of the page)."""
 FRAME_SECONDS = 0.45
 
 
