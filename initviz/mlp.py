@@ -11,6 +11,7 @@ import numpy as np
 from scipy import special
 
 from .activations import get_activation
+from .biases import initial_bias
 from .errors import InputError
 from .initializers import sample
 from .residual import Branch
@@ -36,12 +37,14 @@ def initial_weights(spec, seed, sizes, flavor="keras", bias=0.0, residual=None):
     """Weights of one run: ``[(W, b), ...]``, W of shape (fan_in, fan_out), float64.
 
     Layer l's W is ``sample(spec, (sizes[l], sizes[l + 1]), layer_seed(seed, l), flavor)``; every
-    bias is the constant `bias`. The blocks of a residual net (`residual`, see
-    `initviz.residual`) have their branch's factors applied, and ReZero's a gate:
+    bias is the constant `bias`, or with ``bias="framework"`` drawn as the framework of `spec`
+    and `flavor` draws it (`initviz.biases`), from its own seed. The blocks of a residual net
+    (`residual`, see `initviz.residual`) have their branch's factors applied, and ReZero's a gate:
     ``(W, b, α = 0)``.
     """
     weights = [
-        (sample(spec, (n_in, n_out), layer_seed(seed, layer), flavor), np.full(n_out, bias))
+        (sample(spec, (n_in, n_out), layer_seed(seed, layer), flavor),
+         _bias(spec, (n_in, n_out), seed, layer, flavor, bias))
         for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True))
     ]
     blocks = block_layers(sizes, residual)
@@ -52,6 +55,15 @@ def initial_weights(spec, seed, sizes, flavor="keras", bias=0.0, residual=None):
             W, b = weights[layer]
             weights[layer] = (branch.weight * W, branch.bias * b, *gate)
     return weights
+
+
+def _bias(spec, shape, seed, layer, flavor, bias):
+    """Layer `layer`'s initial bias: the constant `bias`, or the framework's ("framework")
+    drawn from a seed of its own, so that it never repeats the weights' draws."""
+    if bias != "framework":
+        return np.full(shape[-1], bias)
+    own = int(np.random.SeedSequence([seed, layer, 1]).generate_state(1)[0])
+    return initial_bias(shape, "framework", spec=spec, flavor=flavor, seed=own)
 
 
 def _gates(weights, gated):

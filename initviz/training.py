@@ -340,8 +340,10 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
         Precision of the computation.
     momentum : float
         Momentum of the "momentum" optimizer.
-    bias : float
-        Initial value of every bias.
+    bias : float or "framework"
+        Initial value of every bias, or "framework": each bias drawn as the framework of the
+        initializer and flavour draws it (PyTorch: U(±1/√fan_in), scikit-learn: its weights'
+        uniform, Keras and Flax: zeros; see `initviz.biases`).
     threads : int or None
         Threads sharing the runs (BLAS then uses one thread each); None: up to 2.
     on_progress : callable or None
@@ -366,7 +368,7 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
     """
     plan, flavor = _plan(dataset, specs, seeds, hidden, activation, optimizer, lr, momentum,
                          epochs, batch_size, flavor, dtype, threads, max_seconds, residual)
-    bias = check_float("bias", bias, -10.0, 10.0)
+    bias = bias if bias == "framework" else check_float("bias", bias, -10.0, 10.0)
     if initial_weights is None:
         starts = [_start(plan, label, seed, flavor, bias)
                   for label, seed in zip(plan.labels, plan.seeds, strict=True)]

@@ -84,3 +84,13 @@ def test_oversized_requests_show_an_inline_error(state, message):
 def test_no_initializer_asks_for_one():
     at = _run(init=[])
     assert not at.exception and "Pick at least one initializer" in at.info[0].value
+
+
+def test_biases_as_the_framework_does_reach_the_training_and_its_code():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params.update({KEY("bias"): "as the framework does", KEY("flavor"): "PyTorch",
+                            KEY("epochs"): "5", KEY("init"): "pytorch_default"})
+    at.run()
+    _ok(at)
+    assert at.selectbox(key=KEY("bias")).value == "framework"
+    assert any("bias='framework'" in code.value for code in at.code)

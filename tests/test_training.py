@@ -307,3 +307,14 @@ def test_long_trainings_keep_grad_norms_at_a_few_hundred_epochs_and_tell_their_s
     assert len(result.history) == 2 * 1001
     small = iv.train("moons", ["zeros"], [0], hidden=(2,), epochs=10)
     assert result.nbytes > small.nbytes + 2 * 990 * 4
+
+
+def test_framework_biases_are_drawn_as_each_framework_draws_them():
+    result = iv.train("moons", ["pytorch_default", "keras_default"], seeds=[0], hidden=[16, 16],
+                      epochs=2, flavor="pytorch", bias="framework")
+    torch_net, keras_net = result.initial_weights
+    for (w, b), fan_in in zip(torch_net, [2, 16, 16], strict=True):
+        bound = 1 / np.sqrt(fan_in)                # nn.Linear: U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+        assert np.all(np.abs(b) <= bound) and (len(b) == 1 or np.ptp(b) > 0)
+        assert not np.allclose(b, w[0, : len(b)])  # its own draws, not the weights'
+    assert all(np.all(b == 0) for _, b in keras_net)   # Keras: zeros

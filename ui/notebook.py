@@ -185,6 +185,8 @@ def training_notebook(config, upload=None):
         f"epochs={int(config['epochs'])}, batch_size={batch!r},\n"
         f"                  flavor={config['flavor']!r}"
         + ("" if config["residual"] == "plain" else f", residual={config['residual']!r}")
+        + {"zeros": "", "framework": ", bias='framework'"}.get(
+            config["bias"], f", bias={config['bias_value']:g}")
         + ")\n"
         f"summarize(result, target_loss={config['target']:g})",
         "## Loss per epoch",

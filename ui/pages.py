@@ -20,6 +20,7 @@ LAYER_KINDS = {"dense": "Dense", "conv": "Conv2D"}
 BATCHES = ["full batch", "16", "32", "64", "128", "256"]
 BANDS = ("min–max", "±1 std")
 SAMPLE_CHOICES = [100, 250, 500, 1000, 2000]
+BIAS_LABELS = {"zeros": "zeros", "framework": "as the framework does", "constant": "a constant"}
 RESIDUAL_LABELS = {"plain": "plain", "none": "α = 1", "sqrt_depth": "1/√L", "gpt2": "GPT-2",
                    "rezero": "ReZero", "fixup": "Fixup"}
 """Training's net: a plain stack, or residual blocks with each branch scaling
@@ -53,8 +54,9 @@ TRAINING = PageState("train", "views/training.py", {
     "init": ["zeros", "random_normal(stddev=1)", "glorot_uniform", "he_normal"],
     "seeds": 3, "seed": 0.0, "target": 0.2, "logy": True, "band": BANDS[0],
     "bepoch": None, "bseed": None,    # follow the result: its last epoch, its first seed
-    "residual": "plain",
-}, labels={"flavor": FLAVOR_LABELS, "opt": OPTIMIZER_LABELS, "residual": RESIDUAL_LABELS})
+    "residual": "plain", "bias": "zeros", "bias_value": 0.01,
+}, labels={"flavor": FLAVOR_LABELS, "opt": OPTIMIZER_LABELS, "residual": RESIDUAL_LABELS,
+           "bias": BIAS_LABELS})
 
 SPECTRA_VIEWS = {"spectra": "Jacobian spectra", "residual": "Residual nets"}
 NETS = ["plain", "none", "sqrt_depth", "gpt2", "rezero", "fixup"]

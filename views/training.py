@@ -13,7 +13,7 @@ from initviz.results import boundary_frame, curves, divergences, summarize
 from ui.cache import MB, shared
 from ui.exports import ChartFile
 from ui.notebook import notebook_button
-from ui.pages import BANDS, BATCHES, OPTIMIZER_LABELS, RESIDUAL_LABELS
+from ui.pages import BANDS, BATCHES, BIAS_LABELS, OPTIMIZER_LABELS, RESIDUAL_LABELS
 from ui.pages import TRAINING as STATE
 from ui.scenarios import open_from_url, scenario_menu, show_note
 from ui.sharing import notebook_snippet, share_link, toolbar
@@ -31,12 +31,12 @@ SUMMARIES = shared("training.summaries", 8 * MB)
 
 
 def _run(dataset, specs, seeds, hidden_layers, activation, optimizer, lr, epochs, batch_size,
-         flavor, residual):
+         flavor, residual, bias):
     """The TrainResult of a configuration on `dataset`, computed now."""
     with my_turn("Training"), progress("Training every run at once… epoch") as report:
         return iv.train(dataset, list(specs), list(seeds), hidden_layers, activation,
-                        optimizer, lr, epochs, batch_size, flavor, on_progress=report,
-                        residual=residual)
+                        optimizer, lr, epochs, batch_size, flavor, bias=bias,
+                        on_progress=report, residual=residual)
 
 
 def _train(data, n_samples, noise, *setup):
@@ -280,6 +280,14 @@ with st.sidebar, st.form("setup", border=False):
     st.header("Initialization")
     flavor = flavor_picker(STATE)
     specs = initializer_picker(STATE, flavor=flavor)
+    bias_rule = st.selectbox(
+        "Biases", list(BIAS_LABELS), list(BIAS_LABELS).index(STATE.default("bias")),
+        format_func=BIAS_LABELS.get, key=KEY("bias"), bind="query-params",
+        help="As the framework does: PyTorch's nn.Linear draws U(±1/√fan_in), scikit-learn's MLP "
+        "the same uniform as its weights, Keras and Flax start from zeros.")
+    bias_value = (st.number_input("Bias value", -10.0, 10.0, STATE.default("bias_value"),
+                                  step=0.01, key=KEY("bias_value"), bind="query-params")
+                  if bias_rule == "constant" else 0.0)
     n_seeds = st.slider("Seeds per initializer", 1, 10, STATE.default("seeds"), key=KEY("seeds"),
                         bind="query-params")
     first_seed = seed_input(STATE)
@@ -296,10 +304,11 @@ seeds = tuple(range(first_seed, first_seed + n_seeds))
 hidden_layers = (width,) * layers
 batch_size = None if batch == BATCHES[0] else int(batch)
 scaling = None if residual == "plain" else residual
+bias = "framework" if bias_rule == "framework" else bias_value
 chart_file = ChartFile("Training")
 spec_cache = session_spec if upload else cached_spec
 config = (upload.key if upload else data, n_samples, noise, tuple(specs), seeds, hidden_layers,
-          activation, optimizer, lr, epochs, batch_size, flavor, scaling)
+          activation, optimizer, lr, epochs, batch_size, flavor, scaling, bias)
 load_line = (f"import pandas as pd\n{load_code(upload)}" if upload else
              f"data = iv.load_dataset({data!r}, n_samples={n_samples}, noise={noise:g})")
 with bar:
@@ -312,7 +321,8 @@ with bar:
         f"activation={activation!r},\n"
         f"                  optimizer={optimizer!r}, lr={lr:g}, epochs={epochs}, "
         f"batch_size={batch_size!r}, flavor={flavor!r}"
-        + (f", residual={scaling!r}" if scaling else "") + ")\n"
+        + (f", residual={scaling!r}" if scaling else "")
+        + (f", bias={bias!r}" if bias else "") + ")\n"
         "result.history  # one row per run, epoch and split: loss, accuracy",
         download=lambda: notebook_button(STATE, upload),
     )
