@@ -9,8 +9,9 @@ import re
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 """Every ASCII punctuation character: CommonMark lets each be escaped with a backslash."""
 _BREAK = "\u200b"
-"""A zero-width space after ':' and '.': no :emoji:, :material/icon:, :red[colour] directive,
-https:// or www. autolink can form from the escaped text."""
+"""A zero-width space before every ':', '.' and '@': no :emoji:, :material/icon:, :red[colour]
+directive, https://, www. or e-mail autolink can form from the escaped text (backslash escapes
+alone do not stop Streamlit's autolinks, as tests/browser/test_browser_injection.py found)."""
 
 
 def plain(text, limit=None):
@@ -19,4 +20,6 @@ def plain(text, limit=None):
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     escaped = _PUNCTUATION.sub(r"\\\1", text)
-    return escaped.replace(r"\:", r"\:" + _BREAK).replace(r"\.", r"\." + _BREAK)
+    for mark in (r"\:", r"\.", r"\@"):
+        escaped = escaped.replace(mark, _BREAK + mark)
+    return escaped

@@ -69,4 +69,4 @@ def report_ignored(state=None):
     listed = "; ".join(plain(item, 80) for item in found[:SHOWN])
     more = f"; and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
     st.toast(f"This link had {len(found)} setting(s) this page could not use as given: "
-             f"{listed}{more}.", icon=":material/link_off:")
+             f"{listed}{more}.", icon=":material/link_off:", duration="long")
