@@ -47,7 +47,7 @@ def main(out, everything):
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(f"{url}/{path}")
             wait_idle(page, 120_000)
-            wait_charts(page)
+            wait_charts(page, 60_000, at_least=0 if name in ("home", "theory") else 1)
             page.screenshot(path=str(out / f"{name}.png"), full_page=full)
             page.close()
             print(out / f"{name}.png")

@@ -33,11 +33,14 @@ def wait_idle(page, timeout=60_000):
     raise TimeoutError("the app kept running")
 
 
-def wait_charts(page, timeout=30_000):
-    """Wait until every chart on the page has been drawn by Vega."""
+def wait_charts(page, timeout=30_000, at_least=1):
+    """Wait until the page shows `at_least` charts and Vega has drawn every one of them."""
     page.wait_for_function(
-        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].every(
-               c => c.querySelector("canvas, svg.marks"))""", timeout=timeout)
+        """(least) => {
+            const charts = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")];
+            const drawn = charts.every(c => c.querySelector("canvas, svg.marks"));
+            return charts.length >= least && drawn;
+        }""", arg=at_least, timeout=timeout)
 
 
 def screenshot(page, name):
