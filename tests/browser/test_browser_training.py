@@ -47,10 +47,10 @@ def test_play_steps_the_boundaries_through_the_epochs(open_page):
     assert page.evaluate(SHOWN_EPOCH) == 60
     page.get_by_role("button", name="Play").click()
     expect(page.get_by_role("button", name="Pause")).to_be_visible(timeout=30_000)
-    page.wait_for_function(f"({SHOWN_EPOCH})() !== null && ({SHOWN_EPOCH})() < 30",
-                           timeout=30_000)                      # back to the start
+    page.wait_for_function(f"({SHOWN_EPOCH})() !== null && ({SHOWN_EPOCH})() < 60",
+                           timeout=60_000)                      # back to the start
     first = page.evaluate(SHOWN_EPOCH)
-    page.wait_for_function(f"({SHOWN_EPOCH})() > {first}", timeout=30_000)   # on its own
+    page.wait_for_function(f"({SHOWN_EPOCH})() > {first}", timeout=60_000)   # on its own
     page.get_by_role("button", name="Pause").click()
     expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=30_000)
     assert_no_exception(page)
