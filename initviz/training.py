@@ -25,6 +25,7 @@ from .results import Boundaries, Records, TrainResult
 GRID_SIZE = 40
 GRID_CHUNK = 400    # grid points per forward pass: the grid's buffers stay small in deep nets
 BOUNDARY_FRAMES = 11
+PENDING_BYTES = 4 << 20   # logits of observed epochs held for one batched record (`flush`)
 SHUFFLE_TAG = 7_919  # separates the minibatch-shuffling stream from the weight streams
 
 
@@ -226,17 +227,16 @@ class Group:
         self.weight_grads = [g.reshape(self.net.k, -1) for g in self.net.grads[:2 * layers:2]]
         self.norms = np.empty((self.net.k, len(self.weight_grads)), self.net.flat.dtype)
         self.seed_rows = np.unique(plan.seeds, return_inverse=True)[1][runs]
-
-    def evaluate(self, epoch, split):
-        """Loss and accuracy of the current weights on `split`; returns the logits."""
-        x, t = self.data[split]
-        z = self.net.forward(x)
-        self.records.loss[split][epoch, self.runs] = self.head.losses(z, t)
-        self.records.accuracy[split][epoch, self.runs] = self.head.accuracies(z, t)
-        return z
+        n = {split: x.shape[-1] for split, (x, _) in self.data.items()}
+        held = max(1, min(plan.epochs + 1, PENDING_BYTES // (
+            self.net.k * plan.sizes[-1] * sum(n.values()) * self.net.flat.itemsize)))
+        self.logits = {split: np.empty((held, self.net.k, plan.sizes[-1], n[split]),
+                                       self.net.flat.dtype) for split in self.data}
+        self.observed, self.pending = 0, 0    # epochs recorded, epochs whose logits wait
 
     def observe(self, epoch):
-        """Record the weights after `epoch` epochs: grid, validation and train, divergence.
+        """Forward the weights after `epoch` epochs on the grid (at a boundary epoch), the
+        validation and the training split; keep the logits for `flush`.
 
         The training split goes last: `learn` can backpropagate from the logits returned.
         """
@@ -246,17 +246,40 @@ class Group:
                 part = slice(start, start + GRID_CHUNK)
                 self.records.grid[frame, self.runs, :, part] = self.head.output(
                     self.net.forward(self.grid[:, part]))
-        self.evaluate(epoch, "val")
-        z = self.evaluate(epoch, "train")
-        loss = self.records.loss
-        bad = ~(np.isfinite(loss["train"][epoch, self.runs]) & np.isfinite(
-            loss["val"][epoch, self.runs])) & ~self.dead
-        if bad.any():
-            self.records.diverged[self.runs][bad] = epoch
-            self.dead |= bad
-            self.net.flat[bad] = 0
-            self.optimizer.reset(bad)
+        if self.pending == len(self.logits["val"]):
+            self.flush()
+        for split in ("val", "train"):
+            z = self.net.forward(self.data[split][0])
+            self.logits[split][self.pending] = z
+        self.pending += 1
         return z
+
+    def flush(self):
+        """Record loss and accuracy of the epochs observed since the last flush, all at once,
+        and freeze the runs whose loss became NaN or infinite then, from the first such epoch.
+
+        Exact: runs are independent, and a run's records from its diverged epoch on are not
+        kept (`TrainResult.build`), so freezing it a few epochs later changes nothing kept.
+        """
+        if not self.pending:
+            return
+        epochs = slice(self.observed, self.observed + self.pending)
+        finite = ~self.dead
+        for split, (_, t) in self.data.items():
+            z = self.logits[split][:self.pending]
+            loss = self.records.loss[split]
+            loss[epochs, self.runs] = self.head.losses(z, t)
+            self.records.accuracy[split][epochs, self.runs] = self.head.accuracies(z, t)
+            finite = finite & np.isfinite(loss[epochs, self.runs])
+        bad = ~finite & ~self.dead
+        hit = bad.any(axis=0)
+        if hit.any():
+            self.records.diverged[self.runs][hit] = self.observed + bad.argmax(axis=0)[hit]
+            self.dead |= hit
+            self.net.flat[hit] = 0
+            self.optimizer.reset(hit)
+        self.observed += self.pending
+        self.pending = 0
 
     def learn(self, epoch, t, z):
         """One optimizer step from logits `z` of the last forward pass, with targets `t`."""
@@ -285,6 +308,7 @@ class Group:
                     self.learn(epoch, t, self.net.forward(x))
             if last == self.plan.epochs:
                 self.observe(last)
+            self.flush()
         for shared, own in zip(self.shared, self.net.params, strict=True):
             shared[...] = own
 
