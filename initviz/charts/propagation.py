@@ -138,6 +138,18 @@ def ridges(hist):
     return palette.named(ridge[ridge["fraction"] > 0], order)
 
 
+def ridge_rows(names, label_limit):
+    """The y channel of a ridgeline: one band per row of `names` (the first on top), labelled
+    with its name, no ticks or grid; the rows' marks span [row, top]."""
+    rows = {len(names) - 1 - i: name for i, name in enumerate(names)}
+    label = " : ".join(f"datum.value === {r + 0.4} ? {palette.js_string(n)}"
+                       for r, n in rows.items())
+    return alt.Y("row:Q", title=None, scale=alt.Scale(domain=[0, len(names)], nice=False),
+                 axis=alt.Axis(values=[r + 0.4 for r in rows], labelExpr=f"{label} : ''",
+                               ticks=False, domain=False, grid=False, labelFontSize=12,
+                               labelLimit=label_limit))
+
+
 def histogram_chart(hist, row_height=42):
     """One ridgeline chart per layer: a row per initializer, each row its histogram of the
     layer's activations scaled to the row, on one x axis, so a collapse to 0 or a pile-up at
@@ -151,18 +163,12 @@ def histogram_chart(hist, row_height=42):
     order = palette.order(hist)
     data = ridges(hist)
     names = palette.display_names(order)
-    rows = {len(order) - 1 - i: names[label] for i, label in enumerate(order)}
-    label = " : ".join(f"datum.value === {r + 0.4} ? {palette.js_string(n)}"
-                       for r, n in rows.items())
     base = alt.Chart(width="container", height=row_height * len(order)).mark_rect(
         strokeWidth=1).encode(   # the stroke keeps a bin narrower than a pixel visible
         x=alt.X("bin_start:Q", title="activation value", scale=alt.Scale(zero=False),
                 axis=alt.Axis(format="~g", labelOverlap=True, tickCount=5)),
         x2="bin_end:Q",
-        y=alt.Y("row:Q", title=None, scale=alt.Scale(domain=[0, len(order)], nice=False),
-                axis=alt.Axis(values=[r + 0.4 for r in rows], labelExpr=f"{label} : ''",
-                              ticks=False, domain=False, grid=False, labelFontSize=12,
-                              labelLimit=110)),
+        y=ridge_rows([names[label] for label in order], 110),
         y2="top:Q", color=palette.color(order), stroke=palette.color(order),
         tooltip=[*palette.TOOLTIP, "layer:Q", alt.Tooltip("bin_start:Q", format=".3g"),
                  alt.Tooltip("bin_end:Q", format=".3g"),

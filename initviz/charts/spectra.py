@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 
 from initviz.charts import palette
-from initviz.charts.propagation import LOG_LABELS, SOURCES, decades, ridges, std_chart
+from initviz.charts.propagation import (
+    LOG_LABELS,
+    SOURCES,
+    decades,
+    ridge_rows,
+    ridges,
+    std_chart,
+)
 from initviz.residual import NAMES
 
 DEPTH_X = alt.X("depth:Q", title="depth (layers)", scale=alt.Scale(type="log"),
@@ -28,10 +35,7 @@ def spectrum_chart(hist, summary, row_height=46):
     order = palette.order(hist)
     last = summary[summary["depth"] == summary["depth"].max()].set_index("initializer")
     names = palette.display_names(order)
-    rows = {len(order) - 1 - i: f"{names[label]} ({last.loc[label, 'zero_frac']:.0%} ≈ 0)"
-            for i, label in enumerate(order)}
-    label = " : ".join(f"datum.value === {r + 0.4} ? {palette.js_string(n)}"
-                       for r, n in rows.items())
+    rows = [f"{names[label]} ({last.loc[label, 'zero_frac']:.0%} ≈ 0)" for label in order]
     data = ridges(hist.assign(layer=0)).drop(columns="layer")
     edges = np.concatenate([hist["bin_start"], hist["bin_end"]])
     return alt.Chart(data, width="container", height=row_height * len(order)).mark_rect(
@@ -41,10 +45,7 @@ def spectrum_chart(hist, summary, row_height=46):
                                 nice=False),
                 axis=alt.Axis(values=decades(edges), labelExpr=LOG_LABELS, labelOverlap=True)),
         x2="bin_end:Q",
-        y=alt.Y("row:Q", title=None, scale=alt.Scale(domain=[0, len(order)], nice=False),
-                axis=alt.Axis(values=[r + 0.4 for r in rows], labelExpr=f"{label} : ''",
-                              ticks=False, domain=False, grid=False, labelFontSize=12,
-                              labelLimit=190)),
+        y=ridge_rows(rows, 190),
         y2="top:Q", color=palette.color(order), stroke=palette.color(order),
         tooltip=[*palette.TOOLTIP, alt.Tooltip("bin_start:Q", title="from", format=".3g"),
                  alt.Tooltip("bin_end:Q", title="to", format=".3g"),
