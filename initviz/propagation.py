@@ -166,6 +166,13 @@ def _layer_weights(net, spec, layer):
     return sample(spec, (net.width,) * 2, net.seed + layer, net.flavor)
 
 
+def _drawn(net, spec, weights, layer):
+    """Layer `layer`'s float64 weights from `weights`, drawn into it now if not yet there."""
+    if layer == len(weights):
+        weights.append(_layer_weights(net, spec, layer))
+    return weights[layer]
+
+
 def _slope(act, z, a):
     """φ′(z), from a = φ(z) where that saves a transcendental function."""
     if act.name == "tanh":
@@ -199,9 +206,7 @@ def _measure(net, spec, weights, x, grad, biases, layers, dtype):
     rows, slopes, kept, cast = [], [], [], []
     h = x
     for layer in range(net.depth):
-        if layer == len(weights):
-            weights.append(_layer_weights(net, spec, layer))
-        cast.append(weights[layer].astype(dtype, copy=False))
+        cast.append(_drawn(net, spec, weights, layer).astype(dtype, copy=False))
         z = h @ cast[layer]
         if net.bias_std:
             z += biases[layer]
@@ -238,9 +243,8 @@ def _measure_residual(net, spec, weights, x, grad, biases, layers, dtype):
     rows, slopes, kept, cast = [], [], [], []
     h = x
     for layer in range(net.depth):
-        if layer == len(weights):
-            weights.append(_layer_weights(net, spec, layer))
-        cast.append((branch.weight * weights[layer]).astype(dtype, copy=False))
+        cast.append((branch.weight * _drawn(net, spec, weights, layer)).astype(dtype,
+                                                                             copy=False))
         a = act.forward(h)
         z = a @ cast[layer]
         if net.bias_std:
