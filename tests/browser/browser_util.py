@@ -6,6 +6,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 SCREENSHOTS = Path(os.environ.get("INITVIZ_SCREENSHOTS", Path(tempfile.gettempdir())
                                   / "initviz-screenshots"))
 """Where tests save screenshots: never the repository (tools/screenshots.py refreshes README's)."""
@@ -41,6 +43,20 @@ def wait_charts(page, timeout=30_000, at_least=1):
             const drawn = charts.every(c => c.querySelector("canvas, svg.marks"));
             return charts.length >= least && drawn;
         }""", arg=at_least, timeout=timeout)
+
+
+def open_menu(page, opener, shows, tries=4, timeout=15_000):
+    """Click the `opener` locator until the `shows` locator is visible (a click that lands
+    while the page is still settling under load may be lost), then return `shows`."""
+    for attempt in range(tries):
+        opener.click()
+        try:
+            expect(shows).to_be_visible(timeout=timeout)
+            return shows
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
+    return shows
 
 
 def screenshot(page, name):

@@ -1,6 +1,6 @@
 import zipfile
 
-from browser_util import assert_no_exception, screenshot, wait_charts, wait_idle
+from browser_util import assert_no_exception, open_menu, screenshot, wait_charts, wait_idle
 from playwright.sync_api import expect
 
 CHART = "[data-testid='stVegaLiteChart']"
@@ -27,8 +27,8 @@ def test_propagation_page_draws_charts(open_page):
 
 def test_a_scenario_from_the_menu_redraws(open_page):
     page = _open(open_page, "propagation")
-    page.get_by_role("button", name="Scenarios").click()
-    page.get_by_role("button", name="He vs Xavier on 30-layer ReLU").click()
+    open_menu(page, page.get_by_role("button", name="Scenarios"),
+              page.get_by_role("button", name="He vs Xavier on 30-layer ReLU")).click()
     expect(page.get_by_text("ReLU zeroes half of every layer")).to_be_visible(timeout=60_000)
     wait_idle(page)
     assert_no_exception(page)
@@ -52,10 +52,12 @@ def test_a_chart_downloads_as_png(open_page):
 
 def test_the_charts_download_as_one_zip_for_slides(open_page):
     page = _open(open_page, "propagation")
-    page.get_by_text("Table and download").click()
-    page.get_by_role("button", name="Charts for slides").click()
+    wait_idle(page)
+    menu = page.get_by_role("button", name="Charts for slides")
+    open_menu(page, page.get_by_text("Table and download"), menu)
+    zip_button = open_menu(page, menu, page.get_by_role("button", name="All charts"))
     with page.expect_download(timeout=60_000) as download:
-        page.get_by_role("button", name="All charts").click()
+        zip_button.click()
     assert download.value.suggested_filename == "initviz_propagation_charts.zip"
     names = zipfile.ZipFile(download.value.path()).namelist()
     for suffix in (".svg", ".png", "_data.csv"):
