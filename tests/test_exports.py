@@ -1,6 +1,7 @@
 """Charts for slides: SVG, PNG and a zip per page, rendered on the server, fit to open offline."""
 
 import io
+import json
 import re
 import socket
 import struct
@@ -121,9 +122,17 @@ def test_the_menu_offers_every_chart_of_the_page_even_those_drawn_after_it():
     at.query_params["train.epochs"] = "5"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    labels = [button.proto.label for button in at.get("download_button")]
-    charts = len(at.get("vega_lite_chart"))
-    assert labels.count("SVG") == labels.count("PNG") == charts > 5
+    drawn = [chart_title(json.loads(chart.proto.spec))
+             for chart in at.get("vega_lite_chart")]
+    picker = at.selectbox(key="slides.training")
+    drawn = [f"{number}. {title}" for number, title in enumerate(drawn, 1)]
+    assert picker.options == drawn
+    # the boundaries and the gradients come after the menu's place, under the results table
+    assert "7. epoch 5" in drawn and "weight layer" in drawn[-1]
+    picker.select(len(drawn) - 1).run()
+    assert at.selectbox(key="slides.training").value == len(drawn) - 1 and not at.exception
+    one_chart = [b for b in at.get("download_button") if b.proto.label in ("SVG", "PNG")]
+    assert len(one_chart) == 2 and all(b.proto.deferred_file_id for b in one_chart)
     zipped = [b for b in at.get("download_button") if b.proto.label.startswith("All charts")]
     assert zipped[0].proto.deferred_file_id   # rendered on click, not while the page draws
 

@@ -15,7 +15,6 @@ import pyarrow as pa
 import streamlit as st
 
 from ui.specs import inline, to_spec
-from ui.text import plain
 
 SLIDE_WIDTH = 900
 """Width in pixels of a chart drawn alone; small multiples share it, down to MIN_WIDTH each."""
@@ -96,12 +95,12 @@ def charts_zip(specs, widths=None):
 class ChartFile:
     """Draws a page's charts and offers them, rendered on click, for slides.
 
-    `button` puts a "Charts for slides" menu where it is called: all charts as one zip, and an
-    SVG and a PNG download per chart, including the charts drawn after the menu.
+    `button` puts a "Charts for slides" menu on the page: all charts drawn so far as one zip,
+    and the SVG and PNG of the one picked from a list. Pages call it after their last chart.
     """
 
     def __init__(self, title):
-        self.title, self.charts, self.widths, self._menu = title, [], [], None
+        self.title, self.charts, self.widths = title, [], []
 
     def draw(self, chart):
         """Draw an Altair chart or a Vega-Lite spec dict, as wide as its place, and keep it."""
@@ -121,32 +120,32 @@ class ChartFile:
         st.vega_lite_chart(spec=spec, width="stretch")
         self.charts.append(spec)
         self.widths.append(width)
-        if self._menu is not None:
-            self._offer(len(self.charts) - 1)
 
-    def zip(self):
-        """Every chart drawn so far, rendered: see `charts_zip`."""
-        return charts_zip(self.charts, self.widths)
+    def button(self, place=None):
+        """The menu of downloads, in `place` (a container reserved higher up the page) or here.
 
-    def button(self):
-        """The menu of downloads; every file is rendered only when its button is clicked."""
-        self._menu = st.popover("Charts for slides", icon=":material/download:")
-        with self._menu:
+        Every file is rendered only when its button is clicked. One list and three buttons,
+        whatever the number of charts: a page's run stays short (a row of buttons per chart
+        was a quarter of a cached Training run).
+        """
+        charts, widths = list(self.charts), list(self.widths)    # a fragment may draw more
+        name = self.title.lower()
+        with place or st.container(), st.popover("Charts for slides",
+                                                 icon=":material/download:"):
             st.caption("Drawn on the server, for slides: no internet needed to open them.")
-            st.download_button("All charts (zip: SVG, PNG and data of each)", self.zip,
-                               f"initviz_{self.title.lower()}_charts.zip", "application/zip",
-                               on_click="ignore", icon=":material/folder_zip:",
-                               type="primary")
-        for index in range(len(self.charts)):
-            self._offer(index)
-
-    def _offer(self, index):
-        """One chart's row in the menu: its title, SVG and PNG."""
-        spec, width = self.charts[index], self.widths[index]
-        stem = f"initviz_{self.title.lower()}_{file_stem(spec, index)}"
-        with self._menu, st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown(plain(f"{index + 1}. {chart_title(spec)}", 60))   # as in the zip
-            st.download_button("SVG", partial(chart_svg, spec, width), f"{stem}.svg",
-                               "image/svg+xml", on_click="ignore")
-            st.download_button("PNG", partial(chart_png, spec, width), f"{stem}.png",
-                               "image/png", on_click="ignore")
+            st.download_button("All charts (zip: SVG, PNG and data of each)",
+                               partial(charts_zip, charts, widths),
+                               f"initviz_{name}_charts.zip", "application/zip",
+                               on_click="ignore", icon=":material/folder_zip:", type="primary")
+            titles = [f"{index + 1}. {chart_title(spec)}" for index, spec in enumerate(charts)]
+            index = st.selectbox("One chart", range(len(charts)), format_func=titles.__getitem__,
+                                 key=f"slides.{name}")
+            if index is None or index >= len(charts):
+                return
+            spec, width = charts[index], widths[index]
+            stem = f"initviz_{name}_{file_stem(spec, index)}"
+            with st.container(horizontal=True):
+                st.download_button("SVG", partial(chart_svg, spec, width), f"{stem}.svg",
+                                   "image/svg+xml", on_click="ignore")
+                st.download_button("PNG", partial(chart_png, spec, width), f"{stem}.png",
+                                   "image/png", on_click="ignore")

@@ -193,7 +193,6 @@ with bar:
         f"width={train_width}, epochs={epochs},\n"
         f"                       seeds=range({seeds}))"
     )
-    chart_file.button()
 
 left, right = st.columns(2)
 with left:
@@ -223,6 +222,9 @@ if depth is not None:
             f"through {CORRELATION_DEPTH} layers at the chosen point: ordered nets pull every "
             "pair to 1 (the net cannot tell them apart), chaotic ones to c* < 1, both at the "
             "pace ξ_c.")
-show_experiment(chart_file, config, sigma_w2)
+try:
+    show_experiment(chart_file, config, sigma_w2)
+finally:
+    chart_file.button(bar)          # in the toolbar, with every chart drawn
 st.download_button("Phase diagram (CSV)", lambda: diagram.to_csv(index=False),
                    "phase_diagram.csv", "text/csv", icon=":material/download:")

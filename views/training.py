@@ -1,5 +1,7 @@
 """Training: the same data and network, only the initialization differs; watch the curves."""
 
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 import initviz as iv
@@ -27,7 +29,8 @@ KEY = STATE.key
 
 
 TRAININGS = shared("training.results", 160 * MB)
-SUMMARIES = shared("training.summaries", 8 * MB)
+TABLES = shared("training.tables", 16 * MB)
+"""What the page derives from a training result: its summaries and its data's preview."""
 
 
 def _run(dataset, specs, seeds, hidden_layers, activation, optimizer, lr, epochs, batch_size,
@@ -48,6 +51,17 @@ def _train(data, n_samples, noise, *setup):
     return TRAININGS.get((data, n_samples, noise, *setup),
                          lambda: _run(iv.load_dataset(data, n_samples, noise), *setup),
                          on_wait=same_view_notice)
+
+
+def _summary(config, result, target, classify):
+    """(the summary, its text for reading as an Arrow table), once per configuration and
+    target: formatting them is a tenth of a cached page's run."""
+    def compute():
+        table = summarize(result, target_loss=target)
+        shown = pd.DataFrame(_results_table(table, classify))
+        return table, pa.Table.from_pandas(shown, preserve_index=False)
+
+    return TABLES.get(("summary", config, target), compute)
 
 
 def _mean_std(mean, std, digits=3):
@@ -72,7 +86,8 @@ def _results_table(table, classify):
 
 
 def show_data_and_results(config, result, preview, axes, n_specs, n_seeds):
-    """The data beside the results table and its downloads."""
+    """The data beside the results table and its downloads; returns the place of the charts
+    menu below them."""
     dataset = result.dataset
     classify = dataset.task != "regression"
     left, right = st.columns([1, 2])
@@ -93,8 +108,8 @@ def show_data_and_results(config, result, preview, axes, n_specs, n_seeds):
                                  step=0.05, key=KEY("target"), bind="query-params",
                                  help="'To target' is the first epoch whose training loss is at "
                                  "most this, averaged over the runs that got there.")
-        table = SUMMARIES.get((config, target), lambda: summarize(result, target_loss=target))
-        st.dataframe(_results_table(table, classify), hide_index=True, width="stretch")
+        table, shown = _summary(config, result, target, classify)
+        st.dataframe(shown, hide_index=True, width="stretch")
         st.caption(
             f"{result.runs.shape[0]} runs: {n_specs} initializers × {n_seeds} seeds, "
             f"{result.epochs} epochs. Means ± std across seeds, over the runs that did not "
@@ -107,7 +122,7 @@ def show_data_and_results(config, result, preview, axes, n_specs, n_seeds):
         down_right.download_button("Every epoch (CSV)", lambda: result.history.to_csv(index=False),
                                    "training_history.csv", "text/csv",
                                    icon=":material/download:")
-        chart_file.button()
+        return st.container()        # the charts menu, filled once every chart is drawn
 
 
 def curve_options():
@@ -208,13 +223,13 @@ def _boundary_frames(config, result, preview, seeds, playing):
     shown_epoch = epoch_col.select_slider("Epoch", epochs, key=KEY("bepoch"),
                                           bind="query-params", **last)
     shown_seed = seed_col.selectbox("Seed", seeds, key=KEY("bseed"), bind="query-params")
-    points = preview[preview["split"] == "train"]
     chart_file.draw(spec_cache(("epoch marker", config, shown_epoch), lambda: (
         charts.epoch_marker_chart(curves(result.history), shown_epoch,
                                   divergences(result.history)))))
     panels = spec_cache(("boundaries", config, shown_epoch, shown_seed),
                          lambda: charts.boundary_chart(
-                             boundary_frame(result, shown_epoch, shown_seed), points,
+                             boundary_frame(result, shown_epoch, shown_seed),
+                             preview[preview["split"] == "train"],
                              result.dataset.n_classes))
     chart_file.grid(panels, min(4, len(panels)))
 
@@ -327,11 +342,12 @@ with bar:
         download=lambda: notebook_button(STATE, upload),
     )
 result = or_stop(_train, *config)
-preview, axes = preview_frame(result.dataset)
+preview, axes = TABLES.get(("preview", config[:3]), lambda: preview_frame(result.dataset))
 show_loss(config, result, log_y, band)
 show_note(STATE, st.container())
-show_data_and_results(config, result, preview, axes, len(specs), n_seeds)
+menu_place = show_data_and_results(config, result, preview, axes, len(specs), n_seeds)
 show_accuracy(config, result, band)
 if result.boundaries is not None:
     show_boundaries(config, result, preview, seeds)
 show_gradients(config, result)
+chart_file.button(menu_place)
