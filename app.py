@@ -4,6 +4,7 @@ import logging
 
 import streamlit as st
 
+from ui.cache import TRIM_SECONDS, release_freed_memory
 from ui.pages import NAVIGATION, STATES
 from ui.sharing import apply_style, hidden
 from ui.urlcheck import keep_initial_params, report_ignored
@@ -24,3 +25,4 @@ except Exception:  # a public demo shows a friendly message, never a traceback
     logging.getLogger("initviz").exception("A page failed")
     st.error(FAILURE_MESSAGE, icon=":material/error:")
 report_ignored(STATES.get(pages.get(page)))     # for pages that do not report themselves
+release_freed_memory(every=TRIM_SECONDS)        # what ended sessions left behind

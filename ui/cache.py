@@ -11,8 +11,11 @@ made at a page's top level with ``ByteCache(...)`` is a new, empty cache each ru
 shared. Pages get theirs with ``shared(name, max_bytes)``: one cache per name for the process.
 """
 
+import ctypes
+import ctypes.util
 import sys
 import threading
+import time
 from collections import OrderedDict
 
 import numpy as np
@@ -21,6 +24,22 @@ import pandas as pd
 from ui.turns import POLL, stop_if_gone
 
 MB = 2**20
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform == "linux" else None
+
+
+TRIM_SECONDS = 10.0
+_trimmed = [0.0]
+
+
+def release_freed_memory(every=0.0):
+    """Hand the memory freed by evicted results and ended sessions back to the system, at most
+    once per `every` seconds (glibc keeps freed memory in its heaps otherwise, and a server's
+    RSS climbs with each burst of new configurations). A few milliseconds."""
+    now = time.monotonic()
+    if _LIBC is None or not hasattr(_LIBC, "malloc_trim") or now - _trimmed[0] < every:
+        return
+    _trimmed[0] = now
+    _LIBC.malloc_trim(0)
 
 
 def size_of(value):
@@ -93,9 +112,12 @@ class ByteCache:
         with self._lock:
             self._entries[key] = (value, size)
             self.bytes += size
+            evicting = self.bytes > self.max_bytes
             while self.bytes > self.max_bytes:
                 _, (_, evicted) = self._entries.popitem(last=False)
                 self.bytes -= evicted
+        if evicting:
+            release_freed_memory()
 
     def clear(self):
         with self._lock:

@@ -55,7 +55,7 @@ def inline(spec):
     return spec | {"datasets": datasets} if datasets else spec
 
 
-SPECS = ByteCache(60 * MB)
+SPECS = ByteCache(32 * MB)
 
 
 def cached_spec(key, build):

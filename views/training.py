@@ -28,7 +28,7 @@ from ui.widgets import flavor_picker, initializer_picker, int_input, or_stop, se
 KEY = STATE.key
 
 
-TRAININGS = shared("training.results", 160 * MB)
+TRAININGS = shared("training.results", 80 * MB)
 TABLES = shared("training.tables", 16 * MB)
 """What the page derives from a training result: its summaries and its data's preview."""
 
