@@ -29,8 +29,7 @@ KEY = STATE.key
 
 
 TRAININGS = shared("training.results", 80 * MB)
-TABLES = shared("training.tables", 16 * MB)
-"""What the page derives from a training result: its summaries and its data's preview."""
+TABLES = shared("training.tables", 16 * MB)   # a result's summaries and its data's preview
 
 
 def _run(dataset, specs, seeds, hidden_layers, activation, optimizer, lr, epochs, batch_size,
