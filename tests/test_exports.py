@@ -122,10 +122,9 @@ def test_the_menu_offers_every_chart_of_the_page_even_those_drawn_after_it():
     at.query_params["train.epochs"] = "5"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    drawn = [chart_title(json.loads(chart.proto.spec))
-             for chart in at.get("vega_lite_chart")]
+    drawn = [f"{number}. {chart_title(json.loads(chart.proto.spec))}"
+             for number, chart in enumerate(at.get("vega_lite_chart"), 1)]
     picker = at.selectbox(key="slides.training")
-    drawn = [f"{number}. {title}" for number, title in enumerate(drawn, 1)]
     assert picker.options == drawn
     # the boundaries and the gradients come after the menu's place, under the results table
     assert "7. epoch 5" in drawn and "weight layer" in drawn[-1]

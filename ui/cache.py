@@ -24,7 +24,8 @@ import pandas as pd
 from ui.turns import POLL, stop_if_gone
 
 MB = 2**20
-_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform == "linux" else None
+_MALLOC_TRIM = (getattr(ctypes.CDLL(ctypes.util.find_library("c")), "malloc_trim", None)
+                if sys.platform == "linux" else None)     # glibc's; None elsewhere
 
 
 TRIM_SECONDS = 10.0
@@ -36,10 +37,10 @@ def release_freed_memory(every=0.0):
     once per `every` seconds (glibc keeps freed memory in its heaps otherwise, and a server's
     RSS climbs with each burst of new configurations). A few milliseconds."""
     now = time.monotonic()
-    if _LIBC is None or not hasattr(_LIBC, "malloc_trim") or now - _trimmed[0] < every:
+    if _MALLOC_TRIM is None or now - _trimmed[0] < every:
         return
     _trimmed[0] = now
-    _LIBC.malloc_trim(0)
+    _MALLOC_TRIM(0)
 
 
 def size_of(value):

@@ -140,7 +140,7 @@ class ChartFile:
             titles = [f"{index + 1}. {chart_title(spec)}" for index, spec in enumerate(charts)]
             index = st.selectbox("One chart", range(len(charts)), format_func=titles.__getitem__,
                                  key=f"slides.{name}")
-            if index is None or index >= len(charts):
+            if index is None:          # no chart on the page
                 return
             spec, width = charts[index], widths[index]
             stem = f"initviz_{name}_{file_stem(spec, index)}"

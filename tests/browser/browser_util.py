@@ -45,18 +45,17 @@ def wait_charts(page, timeout=30_000, at_least=1):
         }""", arg=at_least, timeout=timeout)
 
 
-def open_menu(page, opener, shows, tries=4, timeout=15_000):
+def open_menu(opener, shows, tries=4, timeout=15_000):
     """Click the `opener` locator until the `shows` locator is visible (a click that lands
     while the page is still settling under load may be lost), then return `shows`."""
-    for attempt in range(tries):
+    for attempt in range(1, tries + 1):
         opener.click()
         try:
             expect(shows).to_be_visible(timeout=timeout)
             return shows
         except AssertionError:
-            if attempt == tries - 1:
+            if attempt == tries:
                 raise
-    return shows
 
 
 def screenshot(page, name):

@@ -27,7 +27,7 @@ def test_propagation_page_draws_charts(open_page):
 
 def test_a_scenario_from_the_menu_redraws(open_page):
     page = _open(open_page, "propagation")
-    open_menu(page, page.get_by_role("button", name="Scenarios"),
+    open_menu(page.get_by_role("button", name="Scenarios"),
               page.get_by_role("button", name="He vs Xavier on 30-layer ReLU")).click()
     expect(page.get_by_text("ReLU zeroes half of every layer")).to_be_visible(timeout=60_000)
     wait_idle(page)
@@ -54,8 +54,8 @@ def test_the_charts_download_as_one_zip_for_slides(open_page):
     page = _open(open_page, "propagation")
     wait_idle(page)
     menu = page.get_by_role("button", name="Charts for slides")
-    open_menu(page, page.get_by_text("Table and download"), menu)
-    zip_button = open_menu(page, menu, page.get_by_role("button", name="All charts"))
+    open_menu(page.get_by_text("Table and download"), menu)
+    zip_button = open_menu(menu, page.get_by_role("button", name="All charts"))
     with page.expect_download(timeout=60_000) as download:
         zip_button.click()
     assert download.value.suggested_filename == "initviz_propagation_charts.zip"

@@ -24,7 +24,7 @@ def test_train_button_applies_the_form_and_the_url_keeps_it(open_page):
     wait_charts(page, 120_000)
     assert_no_exception(page)
     assert "2 initializers × 2 seeds, 40 epochs" in page.inner_text("[data-testid='stMain']")
-    open_menu(page, page.get_by_role("button", name="Scenarios"),
+    open_menu(page.get_by_role("button", name="Scenarios"),
               page.get_by_role("button", name="Deep ReLU on circles: He vs Xavier")).click()
     expect(page.get_by_text("Six ReLU layers.")).to_be_visible(timeout=120_000)
     wait_idle(page, timeout=120_000)
