@@ -11,6 +11,7 @@ import threading
 
 import altair as alt
 import pyarrow as pa
+import pyarrow.compute as pc
 import streamlit as st
 
 from ui.cache import MB, ByteCache
@@ -18,9 +19,33 @@ from ui.cache import MB, ByteCache
 _ALTAIR_SETTINGS = threading.Lock()   # theme and data transformer are global to all threads
 
 
+def _compact_column(column):
+    """`column` in fewer bytes, the same values: text as indices into its distinct strings,
+    integers in 32 bits when they fit."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        encoded = column.dictionary_encode().combine_chunks()
+        distinct = len(encoded.dictionary)
+        indices = pa.int8() if distinct < 2**7 else pa.int16() if distinct < 2**15 else pa.int32()
+        return encoded.cast(pa.dictionary(indices, pa.string()))
+    if pa.types.is_int64(column.type):
+        low, high = pc.min_max(column).values()
+        if (low.as_py() or 0) >= -2**31 and (high.as_py() or 0) < 2**31:
+            return column.cast(pa.int32())
+    return column
+
+
+def compact_table(frame):
+    """`frame` as an Arrow table for a chart: compact columns and no pandas metadata (a chart
+    reads none of it). A third to half the bytes of the plain conversion, so the page sends
+    less and Streamlit hashes and serializes less on each run."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return pa.table([_compact_column(column) for column in table.columns],
+                    names=table.column_names)
+
+
 def _to_arrow(data, datasets):
     """Altair data transformer: the frame as Arrow IPC bytes in `datasets`, named by content."""
-    table = pa.Table.from_pandas(data, preserve_index=False)
+    table = compact_table(data)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
