@@ -2,6 +2,8 @@
 
 import time
 
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from initviz import meanfield
@@ -31,6 +33,14 @@ def _reset_layers():
 
 
 REPORTS = shared("propagation.reports", 60 * MB)
+# Per configuration, what a cached page run would otherwise redo: the number of samples the
+# budget allows (a search over the cost model) and the tables as Arrow (converting a frame was a
+# fifth of a cached run). A bare string here would be drawn on the page by Streamlit's magic.
+DERIVED = shared("propagation.derived", 4 * MB)
+
+
+def _arrow(frame):
+    return pa.Table.from_pandas(pd.DataFrame(frame), preserve_index=False)
 
 
 def _report(specs, activation, depth, width, layers, n_samples, seed, flavor, bias_std):
@@ -91,11 +101,15 @@ def show_fractions(chart_file, config, table, activation):
 
 def show_criticality(specs, activation, width, flavor, bias_std):
     st.markdown("**Where each initializer puts a wide net**")
-    table = _criticality(tuple(specs), activation, width, flavor, bias_std)
-    shown = {"initializer": table["initializer"].map(display_name)}
-    for column, title in (("sigma_w2", "σ_w²"), ("q_star", "q*"), ("chi1", "χ₁")):
-        shown[title] = table[column].map(lambda v: "—" if v != v else f"{v:.3g}")
-    st.dataframe(shown, hide_index=True, width="stretch")
+    def shown():
+        table = _criticality(tuple(specs), activation, width, flavor, bias_std)
+        columns = {"initializer": table["initializer"].map(display_name)}
+        for column, title in (("sigma_w2", "σ_w²"), ("q_star", "q*"), ("chi1", "χ₁")):
+            columns[title] = table[column].map(lambda v: "—" if v != v else f"{v:.3g}")
+        return _arrow(columns)
+
+    key = ("criticality", tuple(specs), activation, width, flavor, bias_std)
+    st.dataframe(DERIVED.get(key, shown), hide_index=True, width="stretch")
     st.caption(
         "σ_w² = width · Var(W). q*: the pre-activation variance the layers settle at; χ₁: the "
         "factor by which a gradient's mean square grows per layer there. χ₁ < 1 vanishes, > 1 "
@@ -157,8 +171,9 @@ layers = st.multiselect(
     max_selections=MAX_HISTOGRAM_LAYERS, key=STATE.key("layers"), bind="query-params",
 )
 shown_layers = tuple(sorted(layers)) or (depth,)
-allowed = or_stop(fit_samples, list(specs), activation, depth, width, n_samples,
-                  list(shown_layers), seed, flavor, bias_std)
+request = (tuple(specs), activation, depth, width, n_samples, shown_layers, seed, flavor, bias_std)
+allowed = or_stop(DERIVED.get, ("samples", *request), lambda: fit_samples(
+    list(specs), activation, depth, width, n_samples, list(shown_layers), seed, flavor, bias_std))
 config = (tuple(specs), activation, depth, width, shown_layers, allowed or n_samples, seed, flavor,
           bias_std)
 with scale_area:
@@ -195,7 +210,7 @@ else:
     )
 
 with st.expander("Table and download"):
-    st.dataframe(table, hide_index=True)
+    st.dataframe(DERIVED.get(("table", config), lambda: _arrow(table)), hide_index=True)
     st.download_button("Download CSV", lambda: table.to_csv(index=False), "propagation.csv",
                        "text/csv", icon=":material/download:")
     chart_file.button()
