@@ -12,7 +12,9 @@ most SESSIONS sessions at once, every visit times out, a full run takes about fi
             session finishes, and the line never sits idle while someone waits (from each
             session's turn: its first to its last progress report).
 3. memory   the server's RSS (/proc/<pid>/status) after each of BURSTS bursts of SESSIONS fresh
-            sessions with varied configurations, the largest the cost budget allows among them.
+            sessions with varied configurations, the largest the cost budget allows among them,
+            read once the server has been idle for IDLE_SECONDS (it gives freed memory back
+            then, ui/memory.py).
             Goal: the last within 10 % of the first, peak (VmHWM) under 1.5 GiB.
 4. hostile  the heavy URLs of issue 14, each alone with a next participant arriving just after:
             each finishes or is refused within a few seconds, the next is served within 2 s.
@@ -28,6 +30,7 @@ import re
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from app_server import running_app, visit_page
@@ -36,6 +39,7 @@ SESSIONS = 30
 BURSTS = 5
 BUDGET_MIB = 1536
 TIMEOUT = 240                    # seconds any one visit may take before the run fails
+IDLE_SECONDS = 2.0
 
 SAME = [("training", "scenario=zeros"), ("propagation", "scenario=cs231n")]
 INITS = ["zeros", "ones", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
@@ -228,6 +232,7 @@ def burst_configs(burst, n, largest):
 def memory(log, n, bursts):
     with running_app(log) as (url, proc):
         one(url, "", "")
+        time.sleep(IDLE_SECONDS)
         before = rss_mib(proc.pid)
         largest = largest_configs(url)
         after, times, failed, biggest = [], [], 0, 0
@@ -236,6 +241,7 @@ def memory(log, n, bursts):
             times.append(max(v.seconds for v in visits))
             failed += failures(visits)
             biggest = max([biggest] + [v.largest for v in visits])
+            time.sleep(IDLE_SECONDS)
             after.append(rss_mib(proc.pid))
         peak = rss_mib(proc.pid, "VmHWM")
     return {"before": before, "after": after, "peak": peak, "failed": failed,

@@ -11,36 +11,17 @@ made at a page's top level with ``ByteCache(...)`` is a new, empty cache each ru
 shared. Pages get theirs with ``shared(name, max_bytes)``: one cache per name for the process.
 """
 
-import ctypes
-import ctypes.util
 import sys
 import threading
-import time
 from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
 
+from ui.memory import release_freed_memory
 from ui.turns import POLL, stop_if_gone
 
 MB = 2**20
-_MALLOC_TRIM = (getattr(ctypes.CDLL(ctypes.util.find_library("c")), "malloc_trim", None)
-                if sys.platform == "linux" else None)     # glibc's; None elsewhere
-
-
-TRIM_SECONDS = 10.0
-_trimmed = [0.0]
-
-
-def release_freed_memory(every=0.0):
-    """Hand the memory freed by evicted results and ended sessions back to the system, at most
-    once per `every` seconds (glibc keeps freed memory in its heaps otherwise, and a server's
-    RSS climbs with each burst of new configurations). A few milliseconds."""
-    now = time.monotonic()
-    if _MALLOC_TRIM is None or now - _trimmed[0] < every:
-        return
-    _trimmed[0] = now
-    _MALLOC_TRIM(0)
 
 
 def size_of(value):
