@@ -39,7 +39,7 @@ SESSIONS = 30
 BURSTS = 5
 BUDGET_MIB = 1536
 TIMEOUT = 240                    # seconds any one visit may take before the run fails
-IDLE_SECONDS = 2.0
+IDLE_SECONDS = 2.0               # longer than the server waits before it frees (ui/memory.py)
 
 SAME = [("training", "scenario=zeros"), ("propagation", "scenario=cs231n")]
 INITS = ["zeros", "ones", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",

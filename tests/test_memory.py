@@ -15,7 +15,7 @@ def collections(monkeypatch):
     """The times garbage was collected, with the idle wait shortened to IDLE."""
     calls = []
     monkeypatch.setattr(memory, "IDLE_SECONDS", IDLE)
-    monkeypatch.setattr(memory.gc, "collect", lambda: calls.append(memory._running[0]))
+    monkeypatch.setattr(memory.gc, "collect", lambda: calls.append(memory._runs["active"]))
     return calls
 
 
@@ -54,7 +54,7 @@ def test_concurrent_runs_leave_the_counter_at_zero(collections):
         thread.start()
     for thread in threads:
         thread.join()
-    assert memory._running[0] == 0
+    assert memory._runs["active"] == 0
     assert _wait_for(lambda: collections)
     time.sleep(2 * IDLE)
     assert collections == [0]

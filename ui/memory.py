@@ -1,7 +1,7 @@
 """Giving freed memory back to the system, so that a server's RSS levels off between bursts.
 
-glibc keeps freed memory in its heaps (one per thread that allocated it, and every session's
-script runs in a thread of its own), and with ``runner.postScriptGC`` off (.streamlit/config.toml)
+glibc keeps freed memory in its heaps (several arenas, shared by the threads the sessions'
+scripts run in), and with ``runner.postScriptGC`` off (.streamlit/config.toml)
 cyclic garbage waits for Python's own collections. So a server's RSS would climb with each burst
 of new configurations and stay there.
 """
@@ -21,7 +21,7 @@ TRIM_SECONDS = 10.0
 IDLE_SECONDS = 1.0
 _trimmed = [0.0]
 _lock = threading.Lock()
-_running = [0, 0]       # script runs going on, script runs started so far
+_runs = {"active": 0, "started": 0}     # script runs going on, and started since the server began
 
 
 def release_freed_memory(every=0.0):
@@ -36,7 +36,7 @@ def release_freed_memory(every=0.0):
 
 def _clean_if_still_idle(started):
     with _lock:
-        if _running[0] or _running[1] != started:
+        if _runs["active"] or _runs["started"] != started:
             return
     gc.collect()          # ~0.1 s holding the GIL, while no script runs
     release_freed_memory()
@@ -47,14 +47,14 @@ def script_run():
     """Around a whole script run: once no script has run for IDLE_SECONDS after it, collect
     garbage and trim the heaps, while nobody waits for the server."""
     with _lock:
-        _running[0] += 1
-        _running[1] += 1
+        _runs["active"] += 1
+        _runs["started"] += 1
     try:
         yield
     finally:
         with _lock:
-            _running[0] -= 1
-            idle, started = not _running[0], _running[1]
+            _runs["active"] -= 1
+            idle, started = not _runs["active"], _runs["started"]
         if idle:
             timer = threading.Timer(IDLE_SECONDS, _clean_if_still_idle, (started,))
             timer.daemon = True
