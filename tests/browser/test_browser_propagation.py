@@ -8,14 +8,13 @@ CHART = "[data-testid='stVegaLiteChart']"
 
 def _open(open_page, path):
     page = open_page(path, height=2600)
-    wait_charts(page)
+    wait_charts(page, at_least=4)     # legend, forward, backward, fractions, layers
     return page
 
 
 def test_propagation_page_draws_charts(open_page):
     page = _open(open_page, "propagation")
     assert_no_exception(page)
-    assert page.locator(CHART).count() >= 4     # legend, forward, backward, fractions, layers
     forward = page.locator(CHART).nth(1).bounding_box()
     assert forward["width"] > 350 and forward["height"] > 200
     body = page.inner_text("[data-testid='stMain']")

@@ -6,9 +6,8 @@ CHART = "[data-testid='stVegaLiteChart']"
 
 def test_training_page_trains_and_draws_the_curves(open_page):
     page = open_page("training", height=3600, timeout=120_000)
-    wait_charts(page, 120_000)
+    wait_charts(page, 120_000, at_least=10)
     assert_no_exception(page)
-    assert page.locator(CHART).count() >= 10
     loss = page.locator(CHART).nth(1).bounding_box()
     assert loss["width"] > 350 and loss["height"] > 200
     body = page.inner_text("[data-testid='stMain']")

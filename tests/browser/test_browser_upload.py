@@ -3,7 +3,7 @@ shows its message in the sidebar and nothing crashes."""
 
 import numpy as np
 import pytest
-from browser_util import assert_no_exception, wait_idle
+from browser_util import assert_no_exception, wait_charts, wait_idle
 
 from initviz.limits import MAX_TRAIN_SAMPLES
 
@@ -48,9 +48,10 @@ def training(open_page):
 def test_a_good_file_trains_and_shows_what_was_detected(training):
     sidebar = _upload(training, "my moons.csv", moons_csv())
     assert "my moons.csv (your data: 80 rows, 2 features, binary: no, yes)" in sidebar
+    wait_charts(training, TIMEOUT, at_least=6)
     main = training.inner_text("[data-testid='stMain']")
     assert "56 training dots, 24 validation triangles" in main
-    assert "Decision boundaries" in main and training.locator(".vega-embed").count() > 5
+    assert "Decision boundaries" in main
 
 
 @pytest.mark.parametrize("what", list(BAD_FILES))
