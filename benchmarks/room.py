@@ -340,7 +340,9 @@ def main():
                   + ", ".join(f"{t:.1f}" for t in r["slowest"]) + " s")
             growth = after[-1] / after[0] - 1
             print(f"   last vs first burst {growth:+.0%} (goal within 10 %): "
-                  f"{verdict(abs(growth) <= 0.10)}; peak under {BUDGET_MIB} MiB: "
+                  f"{verdict(abs(growth) <= 0.10)}; last vs the one before "
+                  f"{after[-1] / after[-2] - 1:+.0%} (a plateau: the caches at their budgets); "
+                  f"peak under {BUDGET_MIB} MiB: "
                   f"{verdict(r['peak'] < BUDGET_MIB)}; failed {r['failed']}; largest message "
                   f"{r['biggest_message'] / 2**20:.1f} MiB")
         if "hostile" in only:
