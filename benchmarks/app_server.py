@@ -6,6 +6,7 @@ messages, without any drawing.
 """
 
 import asyncio
+import os
 import socket
 import subprocess
 import sys
@@ -28,16 +29,32 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+WARMED = "warm-up: "
+"""How ui/warmup.py's log line of a finished warm-up starts."""
+
+
+def _wait_for_warm_up(log, deadline):
+    while WARMED not in Path(log).read_text(errors="replace"):
+        if time.time() > deadline:
+            raise RuntimeError("the server did not finish its warm-up: "
+                               + Path(log).read_text()[-2000:])
+        time.sleep(0.3)
+
+
 @contextmanager
-def running_app(log, *options):
+def running_app(log, *options, warm_up=False):
     """(base URL, process) of a fresh `streamlit run app.py` on a free loopback port, its output
-    in the file `log`; `options` are more command-line options, e.g. "--runner.fastReruns"."""
+    in the file `log`; `options` are more command-line options, e.g. "--runner.fastReruns".
+
+    `warm_up`: let the server warm up (ui/warmup.py) and return once it has; else a cold server
+    that nobody has visited."""
     port = _free_port()
+    env = os.environ | ({} if warm_up else {"INITVIZ_WARM_UP": "0"})
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", *options],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -51,6 +68,8 @@ def running_app(log, *options):
                     raise RuntimeError("streamlit did not start: " + Path(log).read_text()[-2000:]
                                        ) from error
                 time.sleep(0.3)
+        if warm_up:
+            _wait_for_warm_up(log, time.time() + 240)
         yield url, proc
     finally:
         proc.terminate()

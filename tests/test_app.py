@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from ui.widgets import FAILURE_MESSAGE
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "main.py")
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py"))
 
 

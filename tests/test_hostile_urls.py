@@ -14,11 +14,11 @@ HOSTILE = ["inf", "-inf", "nan", "1e308", "-1e308", "-7", "0", "abc", "x" * 5000
 
 
 def open_with(page, params):
-    """Run `page` on its own (no safety net in app.py) as a session arriving with URL `params`.
+    """Run `page` on its own (no safety net in main.py) as a session arriving with URL `params`.
 
-    Home links to the other pages, which needs the app's navigation: it opens through app.py.
+    Home links to the other pages, which needs the app's navigation: it opens through main.py.
     """
-    at = AppTest.from_file(str(ROOT / ("app.py" if page == "views/home.py" else page)))
+    at = AppTest.from_file(str(ROOT / ("main.py" if page == "views/home.py" else page)))
     at.query_params.update(params)
     return at.run(timeout=180)
 

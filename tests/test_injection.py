@@ -44,7 +44,7 @@ def shown_texts(at):
 
 def open_page(page, params):
     """The app opened at `page` by a link with URL parameters `params` (a session's first run)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=180)
     at.switch_page(page)
     at.query_params.update(params)
     return at.run()

@@ -305,7 +305,7 @@ def test_the_preset_button_sets_the_scenario_and_explains_it(scenario):
 
 
 def test_home_links_every_scenario_by_name():
-    at = AppTest.from_file(str(ROOT / "app.py")).run(timeout=60)
+    at = AppTest.from_file(str(ROOT / "main.py")).run(timeout=60)
     links = {link.label: link for link in at.get("page_link")}
     for scenario in SCENARIOS:
         link = links[scenario.title]

@@ -18,7 +18,7 @@ PAGES = ["views/home.py", *STATES, "views/theory.py"]
 
 
 def app():
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    return AppTest.from_file(str(ROOT / "main.py"), default_timeout=180).run()
 
 
 def assert_page_ok(at, page):

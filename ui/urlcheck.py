@@ -58,7 +58,7 @@ def report_ignored(state=None):
     """One notice listing the first URL's parameters that the page `state` did not take.
 
     A page calls it once its widgets exist, before anything can stop it (nothing shows after
-    st.stop); app.py calls it after pages that did not.
+    st.stop); main.py calls it after pages that did not.
     """
     params = st.session_state.pop(_PENDING, None)
     if not params:

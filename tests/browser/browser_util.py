@@ -67,7 +67,7 @@ def screenshot(page, name):
 
 
 def assert_no_exception(page):
-    """No exception box and no "something went wrong" message from app.py's safety net."""
+    """No exception box and no "something went wrong" message from main.py's safety net."""
     body = page.inner_text("body")
     assert page.locator("[data-testid='stException']").count() == 0, body[:2000]
     assert "Something went wrong" not in body, body[:2000]

@@ -28,16 +28,23 @@ def _need_browser():
 
 
 @pytest.fixture(scope="session")
-def streamlit_server(tmp_path_factory):
-    """(base URL, process) of the Streamlit server the browser tests share."""
+def server_log(tmp_path_factory):
+    """The output of the Streamlit server the browser tests share."""
+    return tmp_path_factory.mktemp("streamlit") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(server_log):
+    """(base URL, process) of the Streamlit server the browser tests share, once it has warmed
+    up as every server does (ui/warmup.py)."""
     _need_browser()
-    with running_app(tmp_path_factory.mktemp("streamlit") / "server.log") as running:
+    with running_app(server_log, warm_up=True) as running:
         yield running
 
 
 @pytest.fixture
 def fresh_server(tmp_path):
-    """Base URL of a server nobody has visited yet."""
+    """Base URL of a cold server that nobody, not even its warm-up, has visited yet."""
     _need_browser()
     with running_app(tmp_path / "server.log") as (url, _):
         yield url

@@ -2,7 +2,7 @@ from browser_util import assert_no_exception, screenshot, wait_charts
 
 
 def open_distributions(open_page, query=""):
-    """Open the page once the server has run app.py (a fresh server's first deep link does not)."""
+    """Open the page once the server has run main.py (a fresh server's first deep link does not)."""
     open_page("")
     page = open_page("distributions" + query)
     wait_charts(page)

@@ -48,7 +48,7 @@ def test_a_scenario_link_on_home_opens_the_page_in_the_scenario(open_page):
 
 
 def test_a_deep_link_as_the_first_visit_of_a_fresh_server(fresh_server, browser):
-    """The page runs inside app.py (its navigation titles, not file names, in the sidebar)."""
+    """The page runs inside main.py (its navigation titles, not file names, in the sidebar)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{fresh_server}/theory")
     wait_idle(page)

@@ -1,0 +1,26 @@
+"""A fresh server warms up by itself: a room that opens a scenario finds it computed."""
+
+import asyncio
+
+from benchmarks.app_server import visit_page
+from ui.warmup import views
+
+
+def test_the_warm_up_opened_every_view_without_an_exception(streamlit_server, server_log):
+    log = server_log.read_text(errors="replace")
+    assert f"warm-up: {len(views())} views opened" in log
+    assert "warm-up stopped" not in log and "showed an exception" not in log
+
+
+def test_after_the_warm_up_every_scenario_opens_from_the_caches(streamlit_server):
+    """No progress bar: nothing is computed again (a cold server trains or propagates here)."""
+    base, _ = streamlit_server
+    scenarios = [(page, query) for page, query in views() if query]
+
+    async def room():
+        return await asyncio.gather(*(visit_page(base, page, query, timeout=120)
+                                      for page, query in scenarios))
+
+    visits = asyncio.run(room())
+    assert all(v.finished is not None and not v.exceptions for v in visits)
+    assert [f"{v.page}?{v.query}" for v in visits if v.started is not None] == []
