@@ -1,9 +1,11 @@
 """Helpers for browser tests: wait for the app, screenshot it, check it shows no exception."""
 
+import asyncio
 import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -16,6 +18,13 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+
+
+def run_async(coroutine):
+    """`coroutine`'s result, run in a thread of its own: Playwright's sync fixtures keep an event
+    loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def wait_idle(page, timeout=60_000):

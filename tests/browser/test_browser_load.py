@@ -8,7 +8,8 @@ measure chromium instead (every participant draws on their own laptop).
 import asyncio
 import re
 import statistics
-from concurrent.futures import ThreadPoolExecutor
+
+from browser_util import run_async
 
 from benchmarks.app_server import open_session
 from ui.widgets import FAILURE_MESSAGE
@@ -54,8 +55,7 @@ def test_twenty_concurrent_sessions_each_train(streamlit_server):
     # Each session asks for its own configuration, so none is served from another's cache.
     queries = [f"train.epochs=100&train.noise={0.1 + 0.01 * i:.2f}" for i in range(SESSIONS)]
     before = rss_mb(proc.pid)
-    with ThreadPoolExecutor(1) as pool:  # asyncio beside the sync fixtures' event loop
-        results = pool.submit(asyncio.run, _crowd(base, queries)).result()
+    results = run_async(_crowd(base, queries))
     after = rss_mb(proc.pid)
     times = sorted(t for t, _ in results)
     p50, p95 = statistics.median(times), times[int(0.95 * (len(times) - 1))]

@@ -2,6 +2,8 @@
 
 import asyncio
 
+from browser_util import run_async
+
 from benchmarks.app_server import visit_page
 from ui.warmup import views
 
@@ -21,6 +23,6 @@ def test_after_the_warm_up_every_scenario_opens_from_the_caches(streamlit_server
         return await asyncio.gather(*(visit_page(base, page, query, timeout=120)
                                       for page, query in scenarios))
 
-    visits = asyncio.run(room())
+    visits = run_async(room())
     assert all(v.finished is not None and not v.exceptions for v in visits)
     assert [f"{v.page}?{v.query}" for v in visits if v.started is not None] == []
