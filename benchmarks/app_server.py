@@ -29,16 +29,21 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-WARMED = "warm-up: "
-"""How ui/warmup.py's log line of a finished warm-up starts."""
+WARM_UP_ENDS = ("warm-up done", "warm-up stopped", "warm-up skipped")
+"""How ui/warmup.py's log says that its warm-up ended (the first as it should)."""
 
 
 def _wait_for_warm_up(log, deadline):
-    while WARMED not in Path(log).read_text(errors="replace"):
-        if time.time() > deadline:
-            raise RuntimeError("the server did not finish its warm-up: "
-                               + Path(log).read_text()[-2000:])
+    """Return once the server's log in `log` says its warm-up is done; raise if it ended
+    otherwise or not before `deadline`."""
+    while time.time() < deadline:
+        text = Path(log).read_text(errors="replace")
+        if WARM_UP_ENDS[0] in text:
+            return
+        if any(end in text for end in WARM_UP_ENDS[1:]):
+            break
         time.sleep(0.3)
+    raise RuntimeError("the server did not finish its warm-up: " + Path(log).read_text()[-2000:])
 
 
 @contextmanager

@@ -89,7 +89,8 @@ def _warm():
         except (OSError, TimeoutError, websockets.WebSocketException) as error:
             LOG.warning("warm-up stopped at /%s?%s: %s", page, query, error)
             return
-    LOG.info("warm-up: %d views opened in %.1f s", len(views()), time.perf_counter() - started)
+    LOG.info("warm-up done: %d views opened in %.1f s", len(views()),
+             time.perf_counter() - started)
 
 
 @asynccontextmanager

@@ -10,7 +10,7 @@ from ui.warmup import views
 
 def test_the_warm_up_opened_every_view_without_an_exception(streamlit_server, server_log):
     log = server_log.read_text(errors="replace")
-    assert f"warm-up: {len(views())} views opened" in log
+    assert f"warm-up done: {len(views())} views opened" in log
     assert "warm-up stopped" not in log and "showed an exception" not in log
 
 
