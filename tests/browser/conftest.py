@@ -28,18 +28,22 @@ def _need_browser():
 
 
 @pytest.fixture(scope="session")
-def server_log(tmp_path_factory):
-    """The output of the Streamlit server the browser tests share."""
-    return tmp_path_factory.mktemp("streamlit") / "server.log"
-
-
-@pytest.fixture(scope="session")
-def streamlit_server(server_log):
+def streamlit_server(tmp_path_factory):
     """(base URL, process) of the Streamlit server the browser tests share, once it has warmed
     up as every server does (ui/warmup.py)."""
     _need_browser()
-    with running_app(server_log, warm_up=True) as running:
+    with running_app(tmp_path_factory.mktemp("streamlit") / "server.log", warm_up=True) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def warmed_server(tmp_path_factory):
+    """(base URL, log file) of a server of its own, just after its warm-up: the other tests'
+    work in the shared server may have pushed results out of its caches."""
+    _need_browser()
+    log = tmp_path_factory.mktemp("warmed") / "server.log"
+    with running_app(log, warm_up=True) as (url, _):
+        yield url, log
 
 
 @pytest.fixture

@@ -8,15 +8,15 @@ from benchmarks.app_server import visit_page
 from ui.warmup import views
 
 
-def test_the_warm_up_opened_every_view_without_an_exception(streamlit_server, server_log):
-    log = server_log.read_text(errors="replace")
+def test_the_warm_up_opened_every_view_without_an_exception(warmed_server):
+    log = warmed_server[1].read_text(errors="replace")
     assert f"warm-up done: {len(views())} views opened" in log
     assert "warm-up stopped" not in log and "showed an exception" not in log
 
 
-def test_after_the_warm_up_every_scenario_opens_from_the_caches(streamlit_server):
+def test_after_the_warm_up_every_scenario_opens_from_the_caches(warmed_server):
     """No progress bar: nothing is computed again (a cold server trains or propagates here)."""
-    base, _ = streamlit_server
+    base = warmed_server[0]
     scenarios = [(page, query) for page, query in views() if query]
 
     async def room():
