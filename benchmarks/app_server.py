@@ -16,11 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:        # run as a script from benchmarks/
+    sys.path.insert(0, str(ROOT))
+
+from ui.warmup import connect, open_request  # noqa: E402  (the app's own client, one protocol)
 
 
 def _free_port():
@@ -121,14 +123,10 @@ async def visit_page(base, page, query="", *, keep=False, leave_when_started=Fal
     `leave_when_started`: close the websocket at the first progress bar, as a participant who
     closes the tab while their computation runs. `keep`: keep every ForwardMsg.
     """
-    url = base.replace("http", "ws") + "/_stcore/stream"
     visit = Visit(page, query)
-    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+    async with connect(base) as ws:
         visit.sent = time.perf_counter()
-        rerun = BackMsg()
-        rerun.rerun_script.query_string = query
-        rerun.rerun_script.page_name = page
-        await ws.send(rerun.SerializeToString())
+        await ws.send(open_request(page, query))
         while True:
             data = await asyncio.wait_for(ws.recv(), timeout=timeout)
             now = time.perf_counter()

@@ -57,15 +57,26 @@ def _wait_until_up():
     return None
 
 
+def connect(base):
+    """A new session's websocket to the server at `base` (http://host:port), as a browser opens
+    it; use with ``async with``."""
+    url = base.replace("http", "ws", 1) + "/_stcore/stream"
+    return websockets.connect(url, subprotocols=["streamlit"], max_size=None)
+
+
+def open_request(page, query):
+    """The message that runs `page` (its URL path, "" for Home) with the URL query `query`."""
+    request = BackMsg()
+    request.rerun_script.page_name = page
+    request.rerun_script.query_string = query
+    return request.SerializeToString()
+
+
 async def _open(base, page, query):
     """Open `page` with `query` as a new session, wait until its script has finished and return
     how many exceptions it showed."""
-    url = base.replace("http", "ws", 1) + "/_stcore/stream"
-    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
-        request = BackMsg()
-        request.rerun_script.page_name = page
-        request.rerun_script.query_string = query
-        await ws.send(request.SerializeToString())
+    async with connect(base) as ws:
+        await ws.send(open_request(page, query))
         exceptions = 0
         while True:
             message = ForwardMsg()
@@ -81,15 +92,15 @@ def _warm():
     if base is None:
         LOG.warning("warm-up skipped: the server did not answer at %s", _base_url())
         return
-    started = time.perf_counter()
-    for page, query in views():
+    started, every = time.perf_counter(), views()
+    for page, query in every:
         try:
             if asyncio.run(_open(base, page, query)):
                 LOG.warning("warm-up: /%s?%s showed an exception", page, query)
         except (OSError, TimeoutError, websockets.WebSocketException) as error:
             LOG.warning("warm-up stopped at /%s?%s: %s", page, query, error)
             return
-    LOG.info("warm-up done: %d views opened in %.1f s", len(views()),
+    LOG.info("warm-up done: %d views opened in %.1f s", len(every),
              time.perf_counter() - started)
 
 
