@@ -4,6 +4,9 @@ Every matrix product is one batched ``np.matmul`` over the K runs, written into 
 are allocated once per input shape; there is no Python loop over runs. Activations are kept
 transposed, (K, units, samples), with a row of ones below them so that the bias is part of the
 next layer's matmul, and its gradient (a sum over samples) runs along contiguous memory.
+Buffers are unit-major in memory (`unit_major`): the K runs' activations are then one
+contiguous block, which elementwise numpy runs 2-4× faster than K blocks with a row of ones
+between them.
 `ResidualMLP` is the same with residual blocks (`initviz.residual`).
 """
 
@@ -151,6 +154,14 @@ class Nonlinearity:
             da *= self.activation.derivative(z)
 
 
+def unit_major(k, units, n, dtype, fill=None):
+    """A (K, units, n) array laid out as (units, K, n) in memory: rows ``[:, :m]`` of all runs
+    are one contiguous block (and BLAS reads each run's matrix with a row stride of K·n)."""
+    memory = np.empty((units, k, n), dtype) if fill is None else np.full((units, k, n), fill,
+                                                                        dtype)
+    return memory.transpose(1, 0, 2)
+
+
 class Forward:
     """Buffers of a forward pass over inputs of shape `x_shape`, (K, units, n) arrays.
 
@@ -160,18 +171,20 @@ class Forward:
 
     def __init__(self, k, x_shape, sizes, dtype):
         n = x_shape[-1]
-        self.inputs = [np.ones((*x_shape[:-2], x_shape[-2] + 1, n), dtype)]
-        self.inputs += [np.ones((k, width + 1, n), dtype) for width in sizes[1:-1]]
+        shared = len(x_shape) == 2                    # one input (in, n) for all runs
+        self.inputs = [np.ones((x_shape[0] + 1, n), dtype) if shared
+                       else unit_major(k, x_shape[-2] + 1, n, dtype, fill=1)]
+        self.inputs += [unit_major(k, width + 1, n, dtype, fill=1) for width in sizes[1:-1]]
         self.a = [a[..., :-1, :] for a in self.inputs[1:]]       # activations, views
         # pre-activations; hidden ones stay untouched (never paged in) for in-place activations
-        self.z = [np.empty((k, width, n), dtype) for width in sizes[1:]]
+        self.z = [unit_major(k, width, n, dtype) for width in sizes[1:]]
 
 
 class Backward:
     """Buffers of a backward pass over n samples: gradients (K, units, n)."""
 
     def __init__(self, k, shape, sizes, dtype):
-        self.da = [np.empty((k, width, shape[-1]), dtype) for width in sizes[1:]]
+        self.da = [unit_major(k, width, shape[-1], dtype) for width in sizes[1:]]
 
 
 def _blocks(flat, sizes):
@@ -288,7 +301,8 @@ class ResidualForward(Forward):
 
     def __init__(self, k, x_shape, sizes, dtype):
         super().__init__(k, x_shape, sizes, dtype)
-        self.s = [np.empty_like(a) for a in self.a[:-1]] + [self.a[-1]]
+        self.s = [unit_major(k, a.shape[1], a.shape[2], dtype) for a in self.a[:-1]]
+        self.s.append(self.a[-1])
 
 
 class ResidualBackward:
@@ -297,8 +311,9 @@ class ResidualBackward:
 
     def __init__(self, k, shape, sizes, dtype):
         n, width = shape[-1], sizes[1]
-        self.ds, self.dz, self.dx = (np.empty((k, width, n), dtype) for _ in range(3))
-        self.da = [np.empty((k, sizes[-1], n), dtype)]
+        self.ds, self.dz, self.dx = (unit_major(k, width, n, dtype) for _ in range(3))
+        self.da = [unit_major(k, sizes[-1], n, dtype)]
+        self.gate = np.empty((k, width), dtype)      # ReZero: Σ over samples of ∂L/∂s_l · z_l
 
 
 class ResidualMLP(MLP):
@@ -360,9 +375,7 @@ class ResidualMLP(MLP):
         for j, layer in reversed(list(enumerate(self.layers))):
             dz = ds if self.unit else np.multiply(ds, self._alpha(j), out=buf.dz)
             if self.gates is not None:       # ∂L/∂α = Σ ∂L/∂s_l · z_l
-                k = self.k
-                np.vecdot(ds.reshape(k, -1), fwd.z[layer].reshape(k, -1),
-                          out=self.gate_grads[:, j])
+                np.vecdot(ds, fwd.z[layer], out=buf.gate).sum(axis=1, out=self.gate_grads[:, j])
             np.matmul(fwd.inputs[layer], np.swapaxes(dz, -1, -2), out=self.grad_blocks[layer])
             _times_weights(self.params[2 * layer], dz, buf.dx)
             self.nonlinearity.backprop(buf.dx, fwd.s[j], fwd.a[layer - 1])
