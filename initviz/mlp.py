@@ -197,6 +197,16 @@ def _blocks(flat, sizes):
     return blocks
 
 
+def weight_starts(sizes):
+    """Where each layer's W and where its b begin in a run's row of `MLP.flat`:
+    ``[W0, b0, W1, b1, ...]`` column indices (a block is W above bᵀ)."""
+    starts, start = [], 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+        starts += [start, start + n_in * n_out]
+        start += (n_in + 1) * n_out
+    return np.array(starts)
+
+
 def _split(blocks):
     """``[W0, b0, ...]`` views of layer blocks: (K, in, out) and (K, out, 1)."""
     return [v for blk in blocks for v in (blk[:, :-1], np.swapaxes(blk[:, -1:], -1, -2))]

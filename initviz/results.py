@@ -12,19 +12,21 @@ GRAD_NORM_EPOCHS = 200
 draws at most 150 points per curve."""
 
 
+def grad_norm_epochs(epochs):
+    """The epochs (1-based) at which `TrainResult.grad_norms` keeps the norms."""
+    return np.unique(np.linspace(1, epochs, GRAD_NORM_EPOCHS).round()).astype(np.int32)
+
+
 class Records:
     """Arrays filled during training, indexed by epoch and run."""
 
     def __init__(self, k, epochs, layers, frames, outputs, grid_points):
         self.loss = {s: np.full((epochs + 1, k), np.nan) for s in SPLITS}
         self.accuracy = {s: np.full((epochs + 1, k), np.nan) for s in SPLITS}
-        self.grad_norm = np.zeros((epochs, k, layers))
+        self.grad_norm = np.zeros((epochs, k, layers))   # Σ over an epoch's steps
         self.diverged = np.full(k, -1)
         self.grid = np.full((frames, k, outputs, grid_points), np.nan, dtype=np.float32)
 
-    def add_grad_norms(self, epoch, runs, norms):
-        """Add one step's weight-gradient norms, (runs, layers), to epoch `epoch` (0-based)."""
-        self.grad_norm[epoch, runs] += norms
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class TrainResult:
         ], ignore_index=True)
         norms = (records.grad_norm / steps).astype(dtype)
         norms[after[1:]] = np.nan
-        kept = np.unique(np.linspace(1, epochs, GRAD_NORM_EPOCHS).round()).astype(np.int32)
+        kept = grad_norm_epochs(epochs)
         layers = norms.shape[2]
         grad_norms = _tidy(runs, kept, grad_norm=norms[kept - 1].reshape(len(kept), -1),
                            repeat=layers,

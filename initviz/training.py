@@ -20,7 +20,7 @@ from .errors import InputError, check_choice, check_float, check_int
 from .initializers import check_flavor, resolve
 from .losses import HEADS
 from .optimizers import OPTIMIZERS, make_optimizer
-from .results import Boundaries, Records, TrainResult
+from .results import Boundaries, Records, TrainResult, grad_norm_epochs
 
 GRID_SIZE = 40
 GRID_CHUNK = 400    # grid points per forward pass: the grid's buffers stay small in deep nets
@@ -223,9 +223,13 @@ class Group:
                     else mlp.ResidualMLP(self.shared, plan.sizes, plan.activation, plan.residual))
         self.optimizer = make_optimizer(plan.optimizer, [self.net.flat], plan.lr, plan.momentum)
         self.dead = np.zeros(self.net.k, dtype=bool)
-        layers = len(plan.sizes) - 1
-        self.weight_grads = [g.reshape(self.net.k, -1) for g in self.net.grads[:2 * layers:2]]
-        self.norms = np.empty((self.net.k, len(self.weight_grads)), self.net.flat.dtype)
+        self.targets = self.head.gradient_targets(self.data["train"][1])
+        self.norm_epochs = frozenset((grad_norm_epochs(plan.epochs) - 1).tolist())   # 0-based
+        self.norm_starts = mlp.weight_starts(plan.sizes)
+        self.squares = np.empty_like(self.net.flat_grads)
+        n_train = len(plan.dataset.X_train)
+        steps = math.ceil(n_train / (plan.batch_size or n_train))
+        self.step_sums = np.empty((steps, self.net.k, len(self.norm_starts)), self.squares.dtype)
         self.seed_rows = np.unique(plan.seeds, return_inverse=True)[1][runs]
         n = {split: x.shape[-1] for split, (x, _) in self.data.items()}
         held = max(1, min(plan.epochs + 1, PENDING_BYTES // (
@@ -281,16 +285,23 @@ class Group:
         self.observed += self.pending
         self.pending = 0
 
-    def learn(self, epoch, t, z):
-        """One optimizer step from logits `z` of the last forward pass, with targets `t`."""
+    def learn(self, epoch, step, t, z):
+        """Step `step` of epoch `epoch`: one optimizer step from logits `z` of the last forward
+        pass, with targets `t` (`head.gradient_targets`)."""
         dz = self.head.gradient(z, t, self.net.output_gradient_buffer(z.shape[-1]))
         self.net.backward(dz)
         if self.dead.any():
             self.net.flat_grads[self.dead] = 0
-        for layer, g in enumerate(self.weight_grads):
-            np.vecdot(g, g, out=self.norms[:, layer])
-        self.records.add_grad_norms(epoch, self.runs, np.sqrt(self.norms, out=self.norms))
+        if epoch in self.norm_epochs:      # Σ g² of each layer's W (and b) in one reduceat
+            np.square(self.net.flat_grads, out=self.squares)
+            np.add.reduceat(self.squares, self.norm_starts, axis=1, out=self.step_sums[step])
         self.optimizer.step([self.net.flat_grads])
+
+    def record_grad_norms(self, epoch):
+        """The weight-gradient norm of each layer summed over the steps of `epoch`, if kept."""
+        if epoch in self.norm_epochs:
+            norms = np.sqrt(self.step_sums[:, :, ::2])
+            self.records.grad_norm[epoch, self.runs] = norms.sum(axis=0)
 
     def run(self, first, last, orders):
         """Train epochs first..last-1; `orders[e]` holds each seed's sample order (or None)."""
@@ -299,13 +310,15 @@ class Group:
             for epoch in range(first, last):
                 z = self.observe(epoch)
                 if batch is None:
-                    self.learn(epoch, self.data["train"][1], z)
-                    continue
-                order = orders[epoch - first][self.seed_rows]       # (runs, n)
-                xs, ts = (np.swapaxes(a[:, order], 0, 1) for a in self.data["train"])
-                for start in range(0, order.shape[1], batch):       # views of one gather
-                    x, t = xs[..., start:start + batch], ts[..., start:start + batch]
-                    self.learn(epoch, t, self.net.forward(x))
+                    self.learn(epoch, 0, self.targets, z)
+                else:
+                    order = orders[epoch - first][self.seed_rows]       # (runs, n)
+                    xs, ts = (np.swapaxes(a[:, order], 0, 1)
+                              for a in (self.data["train"][0], self.targets))
+                    for step, start in enumerate(range(0, order.shape[1], batch)):
+                        x, t = xs[..., start:start + batch], ts[..., start:start + batch]
+                        self.learn(epoch, step, t, self.net.forward(x))   # views of one gather
+                self.record_grad_norms(epoch)
             if last == self.plan.epochs:
                 self.observe(last)
             self.flush()
