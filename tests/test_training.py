@@ -52,7 +52,8 @@ def test_binary_loss_is_stable_and_quiet_in_float32():
 # --- the batched engine against a sequential per-run reference --------------------------------
 
 def _reference(ds, start, activation, optimizer, lr, epochs, batch_size, seed, momentum=0.9):
-    """Train one run with plain per-run numpy, in float64; return the loss history."""
+    """Train one run with plain per-run numpy, in float64; return the loss history, the final
+    parameters and each epoch's weight-gradient norm per layer (the mean over its steps)."""
     phi, dphi = {
         "tanh": (np.tanh, lambda z: 1 / np.cosh(z) ** 2),
         "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0) * 1.0),
@@ -91,17 +92,19 @@ def _reference(ds, start, activation, optimizer, lr, epochs, batch_size, seed, m
     x, y = ds.X_train, ds.targets(ds.y_train)
     xv, yv = ds.X_val, ds.targets(ds.y_val)
     rng = np.random.default_rng([SHUFFLE_TAG, seed])
-    history, t = [], 0
+    history, norms, t = [], [], 0
     for _ in range(epochs):
         history.append((loss_and_dz(forward(x)[0][-1], y)[0],
                         loss_and_dz(forward(xv)[0][-1], yv)[0]))
         order = np.arange(len(x)) if batch_size is None else rng.permutation(len(x))
         size = batch_size or len(x)
+        steps = []
         for begin in range(0, len(x), size):
             rows = order[begin:begin + size]
             t += 1
-            for layer, layer_grads, layer_state in zip(params, grads(x[rows], y[rows]), state,
-                                                       strict=True):
+            step = grads(x[rows], y[rows])
+            steps.append([np.linalg.norm(g_W) for g_W, _ in step])
+            for layer, layer_grads, layer_state in zip(params, step, state, strict=True):
                 for j, (g, s) in enumerate(zip(layer_grads, layer_state, strict=True)):
                     if optimizer == "adam":
                         s["m"] = 0.9 * s["m"] + 0.1 * g
@@ -113,9 +116,10 @@ def _reference(ds, start, activation, optimizer, lr, epochs, batch_size, seed, m
                         layer[j] = layer[j] - lr * s["buf"]
                     else:
                         layer[j] = layer[j] - lr * g
+        norms.append(np.mean(steps, axis=0))
     history.append((loss_and_dz(forward(x)[0][-1], y)[0],
                     loss_and_dz(forward(xv)[0][-1], yv)[0]))
-    return np.array(history), params
+    return np.array(history), params, np.array(norms)
 
 
 @pytest.mark.parametrize(
@@ -136,11 +140,14 @@ def test_float64_runs_match_a_sequential_reference_step_by_step(
                       dtype="float64", threads=threads)
     assert result.runs["diverged_epoch"].isna().all()
     for run in result.runs.itertuples():
-        expected, params = _reference(ds, result.initial_weights[run.run], activation, optimizer,
-                                      lr, 12, batch_size, run.seed)
+        expected, params, norms = _reference(ds, result.initial_weights[run.run], activation,
+                                             optimizer, lr, 12, batch_size, run.seed)
         got = result.history[result.history["run"] == run.run].pivot(
             index="epoch", columns="split", values="loss")[["train", "val"]].to_numpy()
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+        got_norms = result.grad_norms[result.grad_norms["run"] == run.run].pivot(
+            index="epoch", columns="layer", values="grad_norm").to_numpy()
+        np.testing.assert_allclose(got_norms, norms, rtol=1e-9)
         for (W, b), (W_ref, b_ref) in zip(result.weights[run.run], params, strict=True):
             np.testing.assert_allclose(W, W_ref, rtol=1e-9, atol=1e-12)
             np.testing.assert_allclose(b, b_ref, rtol=1e-9, atol=1e-12)
@@ -302,3 +309,16 @@ def test_framework_biases_are_drawn_as_each_framework_draws_them():
         assert np.all(np.abs(b) <= bound) and (len(b) == 1 or np.ptp(b) > 0)
         assert not np.allclose(b, w[0, : len(b)])  # its own draws, not the weights'
     assert all(np.all(b == 0) for _, b in keras_net)   # Keras: zeros
+
+
+def test_sharing_the_runs_among_threads_changes_no_number():
+    kwargs = dict(specs=["he_normal", "glorot_uniform"], seeds=[0, 1, 2], hidden=(8, 8),
+                  epochs=5, batch_size=16)
+    one, two, chosen = (iv.train("moons", threads=t, **kwargs) for t in (1, 2, None))
+    for other in (two, chosen):
+        assert other.history.equals(one.history)
+        assert other.grad_norms.equals(one.grad_norms)
+        for run, run_one in zip(other.weights, one.weights, strict=True):
+            for (W, b), (W1, b1) in zip(run, run_one, strict=True):
+                np.testing.assert_array_equal(W, W1)
+                np.testing.assert_array_equal(b, b1)
