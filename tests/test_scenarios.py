@@ -174,8 +174,11 @@ def _(c):
     assert (losses["zeros"] - math.log(2)).abs().max().max() < 1e-6
     for learner in ("glorot_uniform", "he_normal"):
         assert losses[learner].iloc[-1].max() < 0.2
-    he, xavier = losses["he_normal"].mean(axis=1), losses["glorot_uniform"].mean(axis=1)
-    assert he.diff().clip(lower=0).sum() > 5 * xavier.diff().clip(lower=0).sum()  # He: bumpy
+    # while they learn (the first 100 epochs) Xavier's loss never rises, He's goes up and down;
+    # later both can swing at this learning rate, in float64 too
+    he, xavier = (losses[name].mean(axis=1).diff().clip(lower=0).iloc[:100].sum()
+                  for name in ("he_normal", "glorot_uniform"))
+    assert xavier < 1e-3 and he > 0.5
 
 
 @point("deep-relu-circles")
@@ -192,7 +195,8 @@ def _(c):
 def _(c):
     losses = training(c)
     assert np.isfinite(first_epoch_below(losses["random_normal(stddev=0.01)"], 0.2)).all()
-    assert (losses["zeros"] - math.log(2)).abs().max().max() < 1e-4   # only the bias moves
+    # only the output bias moves: it fits the labels' frequency, ~1e-4 below ln 2 at best
+    assert (losses["zeros"] - math.log(2)).abs().max().max() < 1e-3
     under_sgd = training(c | {"opt": "sgd", "lr": 0.5})
     assert not np.isfinite(first_epoch_below(under_sgd["random_normal(stddev=0.01)"], 0.2)).any()
 

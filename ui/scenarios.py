@@ -231,7 +231,7 @@ SCENARIOS = (
     ),
     Scenario(
         TRAINING, "adam", "Adam vs a too-small init",
-        {"layers": 2, "opt": "adam", "lr": 0.02,
+        {"layers": 2, "opt": "adam", "lr": 0.05,
          "init": ["zeros", "random_normal(stddev=0.01)", "glorot_uniform", "he_normal"]},
         "Adam rescales every step, so a too-small init escapes its plateau. Zeros still cannot.",
         "Adam divides each step by the gradient's running scale, so **0.01·N(0,1)** escapes "
