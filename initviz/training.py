@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from . import cost, limits, lsuv, mlp, residual
+from . import cost, fused, limits, lsuv, mlp, residual
 from .activations import get_activation
 from .datasets import DATASETS, Dataset, load_dataset
 from .errors import InputError, check_choice, check_float, check_int
@@ -28,9 +28,10 @@ BOUNDARY_FRAMES = 11
 PENDING_BYTES = 4 << 20   # logits of observed epochs held for one batched record (`flush`)
 SHUFFLE_TAG = 7_919  # separates the minibatch-shuffling stream from the weight streams
 THREAD_NUMBERS = 32_768
-"""Fewest numbers per pass of a step (runs × widest layer × samples) that each of two threads
-needs for the split to pay: with fewer, the threads wait on each other for Python's lock more
-than they compute at once. Measured (moons, 2-32-32-1, minibatches of 64), 1 thread vs 2:
+"""Fewest numbers per pass of a numpy step (runs × widest layer × samples) that each of two
+threads needs for the split to pay: with fewer, the threads wait on each other for Python's lock
+more than they compute at once (a `fused.step` holds no lock: its threads always pay).
+Measured (moons, 2-32-32-1, minibatches of 64, numpy steps), 1 thread vs 2:
 8 runs 0.53 vs 0.85 s, 24 runs 1.30 vs 1.28 s, 32 runs 1.99 vs 1.64 s."""
 
 
@@ -67,9 +68,10 @@ class Plan:
 
 
 def _threads_used(plan):
-    """The threads `train` shares the runs among: `plan.threads` if given, else those where
-    each thread passes over at least THREAD_NUMBERS numbers at a time, or one."""
-    if not plan.auto_threads:
+    """The threads `train` shares the runs among: `plan.threads` if given or if its steps are
+    fused, else those where each thread passes over at least THREAD_NUMBERS numbers at a time,
+    or one."""
+    if not plan.auto_threads or fused.applies(plan):
         return plan.threads
     rows = plan.batch_size or len(plan.dataset.X_train)
     shares = plan.k / plan.threads * max(plan.sizes[1:]) * rows >= THREAD_NUMBERS
@@ -231,7 +233,10 @@ def _start(plan, label, seed, flavor, bias):
 
 
 class Group:
-    """The runs `runs` (a slice of the K), trained in one thread on views of the stacked weights."""
+    """The runs `runs` (a slice of the K), trained in one thread on views of the stacked weights.
+
+    A step is computed by the compiled `fused.step` where it applies, else by numpy (`mlp`).
+    """
 
     def __init__(self, plan, runs, params, data, records, grid):
         self.plan, self.runs, self.records, self.grid = plan, runs, records, grid
@@ -257,10 +262,15 @@ class Group:
         self.logits = {split: np.empty((held, self.net.k, plan.sizes[-1], n[split]),
                                        self.net.flat.dtype) for split in self.data}
         self.observed, self.pending = 0, 0    # epochs recorded, epochs whose logits wait
+        self.fused = fused.applies(plan)
+        if self.fused:       # samples along axis 0, as `fused.step` reads them
+            self.rows = np.ascontiguousarray(data["train"][0])
+            self.fused_targets = np.ascontiguousarray(self.targets)   # (1, n)
+            self.fused_buffers = {}
 
-    def observe(self, epoch):
+    def observe(self, epoch, train=True):
         """Forward the weights after `epoch` epochs on the grid (at a boundary epoch), the
-        validation and the training split; keep the logits for `flush`.
+        validation and (if `train`) the training split; keep the logits for `flush`.
 
         The training split goes last: `learn` can backpropagate from the logits returned.
         """
@@ -272,7 +282,7 @@ class Group:
                     self.net.forward(self.grid[:, part]))
         if self.pending == len(self.logits["val"]):
             self.flush()
-        for split in ("val", "train"):
+        for split in ("val", "train")[:2 if train else 1]:
             z = self.net.forward(self.data[split][0])
             self.logits[split][self.pending] = z
         self.pending += 1
@@ -310,9 +320,29 @@ class Group:
         pass, with targets `t` (`head.gradient_targets`)."""
         dz = self.head.gradient(z, t, self.net.output_gradient_buffer(z.shape[-1]))
         self.net.backward(dz)
+        self.update(epoch, step)
+
+    def learn_fused(self, epoch, step, xs, us, lo, hi):
+        """Step `step` of epoch `epoch` by `fused.step`, on samples lo..hi − 1 of `xs`
+        (runs or 1, samples, in) with `us` (runs or 1, samples) as targets; returns the logits
+        of the forward pass it made."""
+        if hi - lo not in self.fused_buffers:
+            self.fused_buffers[hi - lo] = fused.Buffers(self.net.k, self.plan.sizes, hi - lo)
+        buf = self.fused_buffers[hi - lo]
+        fused.step(self.net.flat, self.net.flat_grads, np.array(self.plan.sizes),
+                   self.plan.activation == "relu", xs, us, lo, hi, buf.inputs, buf.logits,
+                   buf.deltas, buf.squares)
+        self.update(epoch, step, buf.squares)
+        return buf.logits
+
+    def update(self, epoch, step, squares=None):
+        """Freeze the dead runs, keep Σ g² of each layer's W and b at the kept epochs
+        (`squares`, else computed here in one reduceat), step the optimizer."""
         if self.dead.any():
             self.net.flat_grads[self.dead] = 0
-        if epoch in self.norm_epochs:      # Σ g² of each layer's W (and b) in one reduceat
+        if epoch in self.norm_epochs and squares is not None:
+            self.step_sums[step] = squares
+        elif epoch in self.norm_epochs:
             np.square(self.net.flat_grads, out=self.squares)
             np.add.reduceat(self.squares, self.norm_starts, axis=1, out=self.step_sums[step])
         self.optimizer.step([self.net.flat_grads])
@@ -323,21 +353,39 @@ class Group:
             norms = np.sqrt(self.step_sums[:, :, ::2])
             self.records.grad_norm[epoch, self.runs] = norms.sum(axis=0)
 
+    def full_batch(self, epoch):
+        """Record epoch `epoch` and take its step on the whole training split."""
+        if not self.fused:
+            self.learn(epoch, 0, self.targets, self.observe(epoch))
+            return
+        self.observe(epoch, train=False)          # the step's forward pass gives the logits
+        n = len(self.rows)
+        self.logits["train"][self.pending - 1] = self.learn_fused(
+            epoch, 0, self.rows[None], self.fused_targets, 0, n)
+
+    def minibatches(self, epoch, order):
+        """Record epoch `epoch` and take its steps on minibatches in each run's `order`."""
+        self.observe(epoch)
+        batch, n = self.plan.batch_size, order.shape[1]
+        if self.fused:
+            xs, us = self.rows[order], self.fused_targets[0][order]
+            for step, start in enumerate(range(0, n, batch)):
+                self.learn_fused(epoch, step, xs, us, start, min(start + batch, n))
+            return
+        xs, ts = (np.swapaxes(a[:, order], 0, 1) for a in (self.data["train"][0], self.targets))
+        for step, start in enumerate(range(0, n, batch)):           # views of one gather
+            x, t = xs[..., start:start + batch], ts[..., start:start + batch]
+            self.learn(epoch, step, t, self.net.forward(x))
+
     def run(self, first, last, orders):
         """Train epochs first..last-1; `orders[e]` holds each seed's sample order (or None)."""
         batch = self.plan.batch_size
         with np.errstate(all="ignore"):
             for epoch in range(first, last):
-                z = self.observe(epoch)
                 if batch is None:
-                    self.learn(epoch, 0, self.targets, z)
+                    self.full_batch(epoch)
                 else:
-                    order = orders[epoch - first][self.seed_rows]       # (runs, n)
-                    xs, ts = (np.swapaxes(a[:, order], 0, 1)
-                              for a in (self.data["train"][0], self.targets))
-                    for step, start in enumerate(range(0, order.shape[1], batch)):
-                        x, t = xs[..., start:start + batch], ts[..., start:start + batch]
-                        self.learn(epoch, step, t, self.net.forward(x))   # views of one gather
+                    self.minibatches(epoch, orders[epoch - first][self.seed_rows])
                 self.record_grad_norms(epoch)
             if last == self.plan.epochs:
                 self.observe(last)
@@ -403,7 +451,7 @@ def train(dataset, specs, seeds=(0,), hidden=(32, 32), activation="tanh", optimi
         uniform, Keras and Flax: zeros; see `initviz.biases`).
     threads : int or None
         Threads sharing the runs (BLAS then uses one thread each); None: 2 where the runs'
-        steps are large enough to share (`THREAD_NUMBERS`), else 1.
+        steps are fused (`initviz.fused`) or large enough to share (`THREAD_NUMBERS`), else 1.
     on_progress : callable or None
         Called as ``on_progress(epochs_done, epochs)`` between chunks of epochs; an exception it
         raises stops training and propagates.
