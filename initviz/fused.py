@@ -33,6 +33,13 @@ def step(*args):
     return compiled(*args)
 
 
+def forward(*args):
+    """flat, sizes, relu, xs, lo, hi, inputs, logits: see `kernels.forward`."""
+    from .kernels import forward as compiled
+
+    return compiled(*args)
+
+
 class Buffers:
     """The arrays `step` writes for K runs of widths `sizes` over n samples, run by run."""
 

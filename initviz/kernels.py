@@ -73,6 +73,37 @@ def sum_squares(m):
     return total
 
 
+@numba.njit(inline="always", fastmath=FAST, error_model="numpy", cache=True)
+def forward_run(flat, sizes, relu, x, lo, hi, inputs, logits, r):
+    """Run r's forward pass on samples lo..hi − 1 of `x` (samples, in): layer l's input, with
+    its row of ones, into inputs[l][r], the logits into logits[r]. Returns the number of the
+    run's parameters."""
+    first = inputs[0][r]
+    for i in range(sizes[0]):
+        for s in range(hi - lo):
+            first[i, s] = x[lo + s, i]
+    start = 0
+    for layer in range(len(sizes) - 1):
+        n_in, n_out = sizes[layer], sizes[layer + 1]
+        block = flat[r, start:start + (n_in + 1) * n_out].reshape((n_in + 1, n_out))
+        start += (n_in + 1) * n_out
+        if layer < len(sizes) - 2:
+            z = inputs[layer + 1][r][:n_out]
+            np.dot(block.T, inputs[layer][r], z)
+            activate(z, relu)
+        else:
+            np.dot(block.T, inputs[layer][r], logits[r])
+    return start
+
+
+@numba.njit(nogil=True, fastmath=FAST, error_model="numpy", cache=True)
+def forward(flat, sizes, relu, xs, lo, hi, inputs, logits):
+    """The logits (K, 1, n) of every run r of `flat` on samples lo..hi − 1 of `xs` (K or 1,
+    samples, in), into `logits`; inputs[l] (K, sizes[l] + 1, n): scratch, as in `step`."""
+    for r in range(flat.shape[0]):
+        forward_run(flat, sizes, relu, xs[min(r, xs.shape[0] - 1)], lo, hi, inputs, logits, r)
+
+
 @numba.njit(nogil=True, fastmath=FAST, error_model="numpy", cache=True)
 def step(flat, grads, sizes, relu, xs, us, lo, hi, inputs, logits, deltas, squares):
     """Forward, backward and Σ g² for every run r of `flat` (K, parameters), on samples
@@ -85,28 +116,13 @@ def step(flat, grads, sizes, relu, xs, us, lo, hi, inputs, logits, deltas, squar
     layers = len(sizes) - 1
     n = hi - lo
     for r in range(flat.shape[0]):
-        x = xs[min(r, xs.shape[0] - 1)]
-        first = inputs[0][r]
-        for i in range(sizes[0]):
-            for s in range(n):
-                first[i, s] = x[lo + s, i]
-        start = 0
-        for layer in range(layers):                  # forward
-            n_in, n_out = sizes[layer], sizes[layer + 1]
-            block = flat[r, start:start + (n_in + 1) * n_out].reshape((n_in + 1, n_out))
-            start += (n_in + 1) * n_out
-            if layer < layers - 1:
-                z = inputs[layer + 1][r][:n_out]
-                np.dot(block.T, inputs[layer][r], z)
-                activate(z, relu)
-            else:
-                np.dot(block.T, inputs[layer][r], logits[r])
+        stop = forward_run(flat, sizes, relu, xs[min(r, xs.shape[0] - 1)], lo, hi, inputs,
+                           logits, r)
         dz = deltas[layers - 1][r]                   # (tanh(z/2) + u) / 2n = (σ(z) − t) / n
         u = us[min(r, us.shape[0] - 1)]
         scale = HALF / n
         for s in range(n):
             dz[0, s] = (tanh(HALF * logits[r, 0, s]) + u[lo + s]) * scale
-        stop = start
         for layer in range(layers - 1, -1, -1):      # backward
             n_in, n_out = sizes[layer], sizes[layer + 1]
             start = stop - (n_in + 1) * n_out

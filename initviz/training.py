@@ -263,9 +263,10 @@ class Group:
                                        self.net.flat.dtype) for split in self.data}
         self.observed, self.pending = 0, 0    # epochs recorded, epochs whose logits wait
         self.fused = fused.applies(plan)
-        if self.fused:       # samples along axis 0, as `fused.step` reads them
-            self.rows = np.ascontiguousarray(data["train"][0])
+        if self.fused:       # samples along axis 0, as the kernels read them
+            self.rows = {split: np.ascontiguousarray(x) for split, (x, _) in data.items()}
             self.fused_targets = np.ascontiguousarray(self.targets)   # (1, n)
+            self.fused_args = (np.array(plan.sizes), plan.activation == "relu")
             self.fused_buffers = {}
 
     def observe(self, epoch, train=True):
@@ -283,10 +284,26 @@ class Group:
         if self.pending == len(self.logits["val"]):
             self.flush()
         for split in ("val", "train")[:2 if train else 1]:
-            z = self.net.forward(self.data[split][0])
+            z = self.forward(split)
             self.logits[split][self.pending] = z
         self.pending += 1
         return z
+
+    def forward(self, split):
+        """The logits of the current weights on the whole split `split`."""
+        if not self.fused:
+            return self.net.forward(self.data[split][0])
+        rows = self.rows[split]
+        buf = self.buffers(len(rows))
+        fused.forward(self.net.flat, *self.fused_args, rows[None], 0, len(rows), buf.inputs,
+                      buf.logits)
+        return buf.logits
+
+    def buffers(self, n):
+        """The `fused.Buffers` of passes over n samples."""
+        if n not in self.fused_buffers:
+            self.fused_buffers[n] = fused.Buffers(self.net.k, self.plan.sizes, n)
+        return self.fused_buffers[n]
 
     def flush(self):
         """Record loss and accuracy of the epochs observed since the last flush, all at once,
@@ -326,12 +343,9 @@ class Group:
         """Step `step` of epoch `epoch` by `fused.step`, on samples lo..hi − 1 of `xs`
         (runs or 1, samples, in) with `us` (runs or 1, samples) as targets; returns the logits
         of the forward pass it made."""
-        if hi - lo not in self.fused_buffers:
-            self.fused_buffers[hi - lo] = fused.Buffers(self.net.k, self.plan.sizes, hi - lo)
-        buf = self.fused_buffers[hi - lo]
-        fused.step(self.net.flat, self.net.flat_grads, np.array(self.plan.sizes),
-                   self.plan.activation == "relu", xs, us, lo, hi, buf.inputs, buf.logits,
-                   buf.deltas, buf.squares)
+        buf = self.buffers(hi - lo)
+        fused.step(self.net.flat, self.net.flat_grads, *self.fused_args, xs, us, lo, hi,
+                   buf.inputs, buf.logits, buf.deltas, buf.squares)
         self.update(epoch, step, buf.squares)
         return buf.logits
 
@@ -359,16 +373,16 @@ class Group:
             self.learn(epoch, 0, self.targets, self.observe(epoch))
             return
         self.observe(epoch, train=False)          # the step's forward pass gives the logits
-        n = len(self.rows)
+        rows = self.rows["train"]
         self.logits["train"][self.pending - 1] = self.learn_fused(
-            epoch, 0, self.rows[None], self.fused_targets, 0, n)
+            epoch, 0, rows[None], self.fused_targets, 0, len(rows))
 
     def minibatches(self, epoch, order):
         """Record epoch `epoch` and take its steps on minibatches in each run's `order`."""
         self.observe(epoch)
         batch, n = self.plan.batch_size, order.shape[1]
         if self.fused:
-            xs, us = self.rows[order], self.fused_targets[0][order]
+            xs, us = self.rows["train"][order], self.fused_targets[0][order]
             for step, start in enumerate(range(0, n, batch)):
                 self.learn_fused(epoch, step, xs, us, start, min(start + batch, n))
             return
