@@ -44,7 +44,8 @@ class Buffers:
     """The arrays `step` writes for K runs of widths `sizes` over n samples, run by run."""
 
     def __init__(self, k, sizes, n):
-        self.inputs = tuple(np.ones((k, width + 1, n), np.float32) for width in sizes[:-1])
+        layers = len(sizes) - 1
+        self.inputs = np.ones((layers, k, max(sizes[:-1]) + 1, n), np.float32)
         self.logits = np.empty((k, 1, n), np.float32)
-        self.deltas = tuple(np.empty((k, width, n), np.float32) for width in sizes[1:])
-        self.squares = np.empty((k, 2 * (len(sizes) - 1)), np.float32)
+        self.deltas = np.empty((layers, k, max(sizes[1:]), n), np.float32)
+        self.squares = np.empty((k, 2 * layers), np.float32)

@@ -76,9 +76,9 @@ def sum_squares(m):
 @numba.njit(inline="always", fastmath=FAST, error_model="numpy", cache=True)
 def forward_run(flat, sizes, relu, x, lo, hi, inputs, logits, r):
     """Run r's forward pass on samples lo..hi − 1 of `x` (samples, in): layer l's input, with
-    its row of ones, into inputs[l][r], the logits into logits[r]. Returns the number of the
-    run's parameters."""
-    first = inputs[0][r]
+    its row of ones, into inputs[l, r, :sizes[l] + 1], the logits into logits[r]. Returns the
+    number of the run's parameters."""
+    first = inputs[0, r]
     for i in range(sizes[0]):
         for s in range(hi - lo):
             first[i, s] = x[lo + s, i]
@@ -88,18 +88,18 @@ def forward_run(flat, sizes, relu, x, lo, hi, inputs, logits, r):
         block = flat[r, start:start + (n_in + 1) * n_out].reshape((n_in + 1, n_out))
         start += (n_in + 1) * n_out
         if layer < len(sizes) - 2:
-            z = inputs[layer + 1][r][:n_out]
-            np.dot(block.T, inputs[layer][r], z)
+            z = inputs[layer + 1, r, :n_out]
+            np.dot(block.T, inputs[layer, r, :n_in + 1], z)
             activate(z, relu)
         else:
-            np.dot(block.T, inputs[layer][r], logits[r])
+            np.dot(block.T, inputs[layer, r, :n_in + 1], logits[r])
     return start
 
 
 @numba.njit(nogil=True, fastmath=FAST, error_model="numpy", cache=True)
 def forward(flat, sizes, relu, xs, lo, hi, inputs, logits):
     """The logits (K, 1, n) of every run r of `flat` on samples lo..hi − 1 of `xs` (K or 1,
-    samples, in), into `logits`; inputs[l] (K, sizes[l] + 1, n): scratch, as in `step`."""
+    samples, in), into `logits`; inputs: scratch, as in `step`."""
     for r in range(flat.shape[0]):
         forward_run(flat, sizes, relu, xs[min(r, xs.shape[0] - 1)], lo, hi, inputs, logits, r)
 
@@ -109,16 +109,17 @@ def step(flat, grads, sizes, relu, xs, us, lo, hi, inputs, logits, deltas, squar
     """Forward, backward and Σ g² for every run r of `flat` (K, parameters), on samples
     lo..hi − 1 of `xs` (K or 1, samples, in) with targets as `us` (K or 1, samples): 1 − 2t.
 
-    inputs[l] (K, sizes[l] + 1, n): layer l's input with its row of ones; logits
-    (K, 1, n): written; deltas[l] (K, sizes[l + 1], n): scratch. grads (K, parameters):
-    written, as `flat`'s blocks; squares (K, 2·layers): Σ g² of each layer's W and b.
+    inputs (layers, K, widest input + 1, n), ones: layer l's input with its row of ones in
+    rows :sizes[l] + 1; logits (K, 1, n): written; deltas (layers, K, widest output, n):
+    scratch. grads (K, parameters): written, as `flat`'s blocks; squares (K, 2·layers): Σ g²
+    of each layer's W and b. One array per kind, whatever the depth: one compilation.
     """
     layers = len(sizes) - 1
     n = hi - lo
     for r in range(flat.shape[0]):
         stop = forward_run(flat, sizes, relu, xs[min(r, xs.shape[0] - 1)], lo, hi, inputs,
                            logits, r)
-        dz = deltas[layers - 1][r]                   # (tanh(z/2) + u) / 2n = (σ(z) − t) / n
+        dz = deltas[layers - 1, r, :1]               # (tanh(z/2) + u) / 2n = (σ(z) − t) / n
         u = us[min(r, us.shape[0] - 1)]
         scale = HALF / n
         for s in range(n):
@@ -126,14 +127,14 @@ def step(flat, grads, sizes, relu, xs, us, lo, hi, inputs, logits, deltas, squar
         for layer in range(layers - 1, -1, -1):      # backward
             n_in, n_out = sizes[layer], sizes[layer + 1]
             start = stop - (n_in + 1) * n_out
-            a = inputs[layer][r]
+            a = inputs[layer, r, :n_in + 1]
             g = grads[r, start:stop].reshape((n_in + 1, n_out))
             np.dot(a, dz.T, g)
             squares[r, 2 * layer] = sum_squares(g[:n_in])
             squares[r, 2 * layer + 1] = sum_squares(g[n_in:])
             if layer:
                 block = flat[r, start:stop].reshape((n_in + 1, n_out))
-                da = deltas[layer - 1][r]
+                da = deltas[layer - 1, r, :n_in]
                 np.dot(block[:n_in], dz, da)
                 backprop(da, a[:n_in], relu)
                 dz = da
