@@ -32,7 +32,9 @@ of this shared machine then falls on all of them, and the ratios stay comparable
   other way round; compile time is reported apart. On the workloads `WORKLOADS` (W, the
   reference; W64, its minibatches of 64; K = 8 and 200 runs; hidden width 128), beside the
   matmul floor of each, best of 3 alternating rounds (1 with ``--quick``, after an untimed run
-  of the compiled peer whose losses are checked against iv.train's).
+  of the compiled peer whose losses are checked against iv.train's). iv.train's steps are
+  compiled too (numba, `initviz.fused`): its first call, which compiles them or loads them from
+  the disk cache, is timed apart.
 
 Run: ``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/training.py [--quick]
 [--jax]`` (``--jax``: only the comparison with JAX; torch and JAX rows are skipped, with the
@@ -45,6 +47,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -293,6 +296,10 @@ def versus_jax(ds, repeat):
     if peer.missing:
         print(f"JAX rows skipped: {peer.missing}")
         return
+    start = time.perf_counter()
+    iv.train(ds, SPECS[:1], [0], SIZES[1:-1], epochs=1)   # untimed below, as JAX's compile
+    print(f"iv.train's first call: {time.perf_counter() - start:.2f} s (numba compiles its "
+          "kernels once, later processes load them from the disk cache)")
     print(f"iv.train against JAX (jit of one lax.scan over epochs of vmap(epoch), runs sharded "
           f"over 2 host devices, in a process of its own); best of {repeat} alternating rounds")
     print(f"  {'workload':10s} {'iv.train':>9s} {'floor':>8s} {'JAX':>8s} {'compile':>8s} "
