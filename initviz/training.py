@@ -265,7 +265,6 @@ class Group:
         self.fused = fused.applies(plan)
         if self.fused:       # samples along axis 0, as the kernels read them
             self.rows = {split: np.ascontiguousarray(x) for split, (x, _) in data.items()}
-            self.fused_targets = np.ascontiguousarray(self.targets)   # (1, n)
             self.fused_args = (np.array(plan.sizes), plan.activation == "relu")
             self.fused_buffers = {}
 
@@ -375,14 +374,14 @@ class Group:
         self.observe(epoch, train=False)          # the step's forward pass gives the logits
         rows = self.rows["train"]
         self.logits["train"][self.pending - 1] = self.learn_fused(
-            epoch, 0, rows[None], self.fused_targets, 0, len(rows))
+            epoch, 0, rows[None], self.targets, 0, len(rows))
 
     def minibatches(self, epoch, order):
         """Record epoch `epoch` and take its steps on minibatches in each run's `order`."""
         self.observe(epoch)
         batch, n = self.plan.batch_size, order.shape[1]
         if self.fused:
-            xs, us = self.rows["train"][order], self.fused_targets[0][order]
+            xs, us = self.rows["train"][order], self.targets[0][order]
             for step, start in enumerate(range(0, n, batch)):
                 self.learn_fused(epoch, step, xs, us, start, min(start + batch, n))
             return
