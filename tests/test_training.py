@@ -139,18 +139,27 @@ def test_float64_runs_match_a_sequential_reference_step_by_step(
                       optimizer=optimizer, lr=lr, epochs=12, batch_size=batch_size,
                       dtype="float64", threads=threads)
     assert result.runs["diverged_epoch"].isna().all()
+    _assert_runs_match_the_reference(result, ds, activation, optimizer, lr, batch_size,
+                                     loss=dict(rtol=1e-10, atol=1e-12), norm=dict(rtol=1e-9),
+                                     weight=dict(rtol=1e-9, atol=1e-12))
+
+
+def _assert_runs_match_the_reference(result, ds, activation, optimizer, lr, batch_size, loss,
+                                     norm, weight):
+    """Every run's losses, grad norms and final weights against `_reference`'s, 12 epochs,
+    within the tolerances `loss`, `norm` and `weight` (keyword arguments of assert_allclose)."""
     for run in result.runs.itertuples():
         expected, params, norms = _reference(ds, result.initial_weights[run.run], activation,
                                              optimizer, lr, 12, batch_size, run.seed)
         got = result.history[result.history["run"] == run.run].pivot(
             index="epoch", columns="split", values="loss")[["train", "val"]].to_numpy()
-        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(got, expected, **loss)
         got_norms = result.grad_norms[result.grad_norms["run"] == run.run].pivot(
             index="epoch", columns="layer", values="grad_norm").to_numpy()
-        np.testing.assert_allclose(got_norms, norms, rtol=1e-9)
+        np.testing.assert_allclose(got_norms, norms, **norm)
         for (W, b), (W_ref, b_ref) in zip(result.weights[run.run], params, strict=True):
-            np.testing.assert_allclose(W, W_ref, rtol=1e-9, atol=1e-12)
-            np.testing.assert_allclose(b, b_ref, rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(W, W_ref, **weight)
+            np.testing.assert_allclose(b, b_ref, **weight)
 
 
 @pytest.mark.parametrize(("activation", "optimizer", "batch_size"),
@@ -165,18 +174,9 @@ def test_the_compiled_float32_step_matches_the_float64_reference(activation, opt
                       activation=activation, optimizer=optimizer, lr=0.05, epochs=12,
                       batch_size=batch_size)
     assert calls                                        # the steps were the compiled ones
-    for run in result.runs.itertuples():
-        expected, params, norms = _reference(ds, result.initial_weights[run.run], activation,
-                                             optimizer, 0.05, 12, batch_size, run.seed)
-        got = result.history[result.history["run"] == run.run].pivot(
-            index="epoch", columns="split", values="loss")[["train", "val"]].to_numpy()
-        np.testing.assert_allclose(got, expected, rtol=1e-4)
-        got_norms = result.grad_norms[result.grad_norms["run"] == run.run].pivot(
-            index="epoch", columns="layer", values="grad_norm").to_numpy()
-        np.testing.assert_allclose(got_norms, norms, rtol=1e-3)
-        for (W, b), (W_ref, b_ref) in zip(result.weights[run.run], params, strict=True):
-            np.testing.assert_allclose(W, W_ref, rtol=1e-3, atol=1e-5)
-            np.testing.assert_allclose(b, b_ref, rtol=1e-3, atol=1e-5)
+    _assert_runs_match_the_reference(result, ds, activation, optimizer, 0.05, batch_size,
+                                     loss=dict(rtol=1e-4), norm=dict(rtol=1e-3),
+                                     weight=dict(rtol=1e-3, atol=1e-5))
 
 
 def test_the_compiled_step_stops_diverging_runs_as_numpy_does(monkeypatch):
